@@ -1,0 +1,176 @@
+//! Error-rate insights: which calls fail and how, who fails most, and the access-denied family
+//! (AccessDenied, UnauthorizedOperation and kin) that signals probing or broken permissions.
+
+use rustc_hash::FxHashMap;
+
+use crate::analytics::model::field::Field;
+use crate::analytics::query::Selection;
+use crate::analytics::store::Store;
+
+/// An (eventName, errorCode) pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorPair {
+    /// The API.
+    pub event_name: String,
+    /// The error it returned.
+    pub error_code: String,
+    /// Selected calls of this API that failed with this code.
+    pub count: u64,
+    /// Selected calls of this API.
+    pub calls: u64,
+    /// `count / calls`.
+    pub rate: f64,
+}
+
+/// A caller and its failures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallerErrors {
+    /// The caller.
+    pub caller: String,
+    /// Selected calls by this caller that failed.
+    pub errors: u64,
+    /// Denied calls among them.
+    pub denied: u64,
+    /// Selected calls by this caller.
+    pub calls: u64,
+    /// `errors / calls`.
+    pub rate: f64,
+}
+
+/// A count of one error code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeCount {
+    /// The code.
+    pub code: String,
+    /// How many selected events carry it.
+    pub count: u64,
+}
+
+/// Error insights for a selection.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorInsights {
+    /// Selected events with an error code.
+    pub n_errors: u64,
+    /// Selected events denied for lack of permission.
+    pub n_denied: u64,
+    /// The most frequent (API, error) pairs.
+    pub pairs: Vec<ErrorPair>,
+    /// The callers with the most errors.
+    pub callers: Vec<CallerErrors>,
+    /// The denied family's codes, most frequent first.
+    pub denied_codes: Vec<CodeCount>,
+}
+
+/// Whether an error code says the caller lacked permission: `AccessDenied*`,
+/// `UnauthorizedOperation`, `Unauthorized*`, `NotAuthorized*`, `Forbidden*`,
+/// `AuthorizationError*`, with or without EC2's `Client.` prefix.
+pub fn is_denied(code: &str) -> bool {
+    let code = code.strip_prefix("Client.").unwrap_or(code);
+    ["AccessDenied", "UnauthorizedOperation", "Unauthorized", "NotAuthorized", "Forbidden", "AuthorizationError"]
+        .iter()
+        .any(|prefix| code.starts_with(prefix))
+}
+
+/// Computes the error insights of `selection`, keeping `limit` items per list.
+pub fn error_insights(store: &Store, selection: &Selection, limit: usize) -> ErrorInsights {
+    let names = store.column(Field::EventName);
+    let callers = store.column(Field::Caller);
+    let codes = store.column(Field::ErrorCode);
+    let code_dictionary = store.dictionary(Field::ErrorCode);
+    let denied_code: Vec<bool> = (0..code_dictionary.len() as u32).map(|id| is_denied(code_dictionary.text(id))).collect();
+
+    let mut calls_by_name = vec![0u64; store.dictionary(Field::EventName).len()];
+    let mut calls_by_caller = vec![0u64; store.dictionary(Field::Caller).len()];
+    let mut errors_by_caller = vec![(0u64, 0u64); store.dictionary(Field::Caller).len()];
+    let mut count_by_code = vec![0u64; code_dictionary.len()];
+    let mut pairs: FxHashMap<(u32, u32), u64> = FxHashMap::default();
+    let mut insights = ErrorInsights::default();
+    for &event_idx in selection.ids() {
+        let at = event_idx as usize;
+        let (Some(&name), Some(&caller), Some(&code)) = (names.get(at), callers.get(at), codes.get(at)) else {
+            continue;
+        };
+        calls_by_name[name as usize] += 1;
+        calls_by_caller[caller as usize] += 1;
+        if code == 0 {
+            continue;
+        }
+        let denied = denied_code[code as usize];
+        insights.n_errors += 1;
+        insights.n_denied += u64::from(denied);
+        count_by_code[code as usize] += 1;
+        errors_by_caller[caller as usize].0 += 1;
+        errors_by_caller[caller as usize].1 += u64::from(denied);
+        *pairs.entry((name, code)).or_default() += 1;
+    }
+
+    let name_text = |id: u32| store.dictionary(Field::EventName).text(id);
+    let caller_text = |id: u32| store.dictionary(Field::Caller).text(id);
+    let mut ranked_pairs: Vec<((u32, u32), u64)> = pairs.into_iter().collect();
+    ranked_pairs.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| name_text(a.0 .0).cmp(name_text(b.0 .0)))
+            .then_with(|| code_dictionary.text(a.0 .1).cmp(code_dictionary.text(b.0 .1)))
+    });
+    insights.pairs = ranked_pairs
+        .into_iter()
+        .take(limit)
+        .map(|((name, code), count)| {
+            let calls = calls_by_name[name as usize];
+            ErrorPair {
+                event_name: name_text(name).to_owned(),
+                error_code: code_dictionary.text(code).to_owned(),
+                count,
+                calls,
+                rate: count as f64 / calls.max(1) as f64,
+            }
+        })
+        .collect();
+
+    let mut ranked_callers: Vec<(u32, (u64, u64))> = errors_by_caller
+        .iter()
+        .enumerate()
+        .filter(|(_, &(errors, _))| errors > 0)
+        .map(|(caller, &counts)| (caller as u32, counts))
+        .collect();
+    ranked_callers.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| caller_text(a.0).cmp(caller_text(b.0))));
+    insights.callers = ranked_callers
+        .into_iter()
+        .take(limit)
+        .map(|(caller, (errors, denied))| {
+            let calls = calls_by_caller[caller as usize];
+            CallerErrors {
+                caller: caller_text(caller).to_owned(),
+                errors,
+                denied,
+                calls,
+                rate: errors as f64 / calls.max(1) as f64,
+            }
+        })
+        .collect();
+
+    let mut denied_codes: Vec<CodeCount> = count_by_code
+        .iter()
+        .enumerate()
+        .filter(|&(code, &count)| count > 0 && denied_code[code])
+        .map(|(code, &count)| CodeCount { code: code_dictionary.text(code as u32).to_owned(), count })
+        .collect();
+    denied_codes.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+    insights.denied_codes = denied_codes;
+    insights
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_denied_family_is_recognised() {
+        for code in ["AccessDenied", "AccessDeniedException", "Client.UnauthorizedOperation", "UnauthorizedException", "Forbidden"] {
+            assert!(is_denied(code), "{code}");
+        }
+        for code in ["ThrottlingException", "NoSuchBucket", "Client.InvalidParameterValue", ""] {
+            assert!(!is_denied(code), "{code}");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Top-N lists: the most frequent values of a field in a selection, with counts and shares.
+
+use crate::analytics::model::field::Field;
+use crate::analytics::query::Selection;
+use crate::analytics::store::Store;
+
+/// One value and how often it occurs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopItem {
+    /// The value.
+    pub key: String,
+    /// Selected events with this value.
+    pub count: u64,
+    /// `count` over the selected events.
+    pub share: f64,
+}
+
+/// The most frequent values of one field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopList {
+    /// The field counted.
+    pub field: Field,
+    /// The values, most frequent first, ties by value.
+    pub items: Vec<TopItem>,
+    /// How many distinct non-empty values the selection has.
+    pub n_distinct: u64,
+}
+
+/// Counts the values of `field` over `selection` (empty values are not listed) and keeps `limit`.
+pub fn top(store: &Store, selection: &Selection, field: Field, limit: usize) -> TopList {
+    let column = store.column(field);
+    let dictionary = store.dictionary(field);
+    let mut counts = vec![0u64; dictionary.len()];
+    for &event_idx in selection.ids() {
+        if let Some(&id) = column.get(event_idx as usize) {
+            counts[id as usize] += 1;
+        }
+    }
+    let total = selection.len().max(1) as f64;
+    let mut ranked: Vec<(u32, u64)> =
+        counts.iter().enumerate().skip(1).filter(|(_, &count)| count > 0).map(|(id, &count)| (id as u32, count)).collect();
+    let n_distinct = ranked.len() as u64;
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| dictionary.text(a.0).cmp(dictionary.text(b.0))));
+    let items = ranked
+        .into_iter()
+        .take(limit)
+        .map(|(id, count)| TopItem { key: dictionary.text(id).to_owned(), count, share: count as f64 / total })
+        .collect();
+    TopList { field, items, n_distinct }
+}

@@ -1,0 +1,229 @@
+//! The pure analytics core and its façade, [`Dataset`]: the only type the UI talks to.
+//!
+//! **Architecture invariant:** nothing under `analytics` depends on a web crate, reads a clock,
+//! or spawns a thread. The `ui` cargo feature carries every web dependency, so
+//! `cargo test --no-default-features` proves it; `clippy.toml` bans clocks and threads.
+//!
+//! **API boundary:** the UI uses [`Dataset`], [`Query`] and the view-model types re-exported
+//! here; it never sees the store's columns.
+
+pub mod aggregate;
+pub mod ingest;
+pub mod model;
+pub mod query;
+pub mod store;
+
+pub use aggregate::errors::{CallerErrors, CodeCount, ErrorInsights, ErrorPair};
+pub use aggregate::timeline::{Bucket, Timeline};
+pub use aggregate::top::{TopItem, TopList};
+pub use aggregate::totals::Totals;
+pub use ingest::{FileReport, FileStatus, RejectReason};
+pub use model::field::Field;
+pub use model::time::{format_utc, format_utc_seconds, Millis};
+pub use query::{FieldFilter, Query, Selection, TimeRange};
+
+use crate::analytics::ingest::decode::DEFAULT_MAX_DECODED_BYTES;
+use crate::analytics::store::Store;
+
+/// The fields the dashboard ranks, in display order.
+pub const DASHBOARD_FIELDS: [Field; 7] = [
+    Field::Caller,
+    Field::EventName,
+    Field::EventSource,
+    Field::SourceIp,
+    Field::Region,
+    Field::Account,
+    Field::ErrorCode,
+];
+
+/// How many items a top list shows.
+pub const TOP_N: usize = 10;
+
+/// Everything loaded: the event store and one report per file read.
+#[derive(Debug)]
+pub struct Dataset {
+    store: Store,
+    files: Vec<FileReport>,
+    max_decoded_bytes: usize,
+}
+
+impl Default for Dataset {
+    fn default() -> Self {
+        Self { store: Store::new(), files: Vec::new(), max_decoded_bytes: DEFAULT_MAX_DECODED_BYTES }
+    }
+}
+
+/// The ledger of everything loaded: `read == indexed + duplicates + rejected`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// Files read.
+    pub n_files: u64,
+    /// Records read.
+    pub read: u64,
+    /// Records kept as events.
+    pub indexed: u64,
+    /// Identical copies dropped.
+    pub duplicates: u64,
+    /// Events kept although their `eventID` was taken by different content.
+    pub conflicts: u64,
+    /// Records that could not be shown.
+    pub rejected: u64,
+}
+
+/// The dashboard of a selection.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dashboard {
+    /// Headline numbers.
+    pub totals: Totals,
+    /// Events over time.
+    pub timeline: Timeline,
+    /// One list per entry of [`DASHBOARD_FIELDS`].
+    pub tops: Vec<TopList>,
+    /// Error-rate insights.
+    pub errors: ErrorInsights,
+}
+
+/// One row of the event table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    /// The event's position in the store, for asking its detail.
+    pub event_idx: u32,
+    /// `eventID`.
+    pub event_id: String,
+    /// Event time.
+    pub time: Millis,
+    /// `eventName`.
+    pub event_name: String,
+    /// `eventSource`.
+    pub event_source: String,
+    /// The readable caller.
+    pub caller: String,
+    /// `sourceIPAddress`.
+    pub source_ip: String,
+    /// `awsRegion`.
+    pub region: String,
+    /// `errorCode`.
+    pub error_code: String,
+}
+
+/// Everything known about one event, for the detail view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDetail {
+    /// The event's position in the store.
+    pub event_idx: u32,
+    /// `eventID`.
+    pub event_id: String,
+    /// The record, pretty-printed with its keys in their original order.
+    pub json: String,
+    /// The file it was first read from.
+    pub file_path: String,
+    /// Identical copies dropped.
+    pub duplicates: u32,
+    /// Whether another event has the same `eventID` and different content.
+    pub conflict: bool,
+    /// `errorMessage`.
+    pub error_message: String,
+    /// ARNs in `resources`.
+    pub resource_arns: Vec<String>,
+}
+
+impl Dataset {
+    /// Reads one file and returns its report. The events become visible at [`Dataset::commit`].
+    pub fn ingest_file(&mut self, path: &str, bytes: &[u8]) -> &FileReport {
+        let file_idx = self.files.len() as u32;
+        let report = ingest::ingest_file(&mut self.store, file_idx, path, bytes, self.max_decoded_bytes);
+        self.files.push(report);
+        &self.files[file_idx as usize]
+    }
+
+    /// Makes every ingested event visible to queries.
+    pub fn commit(&mut self) {
+        self.store.commit();
+    }
+
+    /// Every file read, in the order read.
+    pub fn files(&self) -> &[FileReport] {
+        &self.files
+    }
+
+    /// The number of events kept.
+    pub fn n_events(&self) -> usize {
+        self.store.len()
+    }
+
+    /// The totals over every file read.
+    pub fn ledger(&self) -> Ledger {
+        let mut ledger = Ledger { n_files: self.files.len() as u64, ..Ledger::default() };
+        for file in &self.files {
+            ledger.read += file.read;
+            ledger.indexed += file.indexed;
+            ledger.duplicates += file.duplicates;
+            ledger.conflicts += file.conflicts;
+            ledger.rejected += file.rejected;
+        }
+        ledger
+    }
+
+    /// The events `query` selects.
+    pub fn select(&self, query: &Query) -> Selection {
+        query::select(&self.store, query)
+    }
+
+    /// The dashboard of `selection`; the timeline spans the query's time range when it has one.
+    pub fn dashboard(&self, selection: &Selection, query: &Query) -> Dashboard {
+        let domain = query.time_range.map(|range| (range.start, range.end));
+        Dashboard {
+            totals: aggregate::totals::totals(&self.store, selection),
+            timeline: aggregate::timeline::timeline(&self.store, selection, domain),
+            tops: DASHBOARD_FIELDS
+                .into_iter()
+                .map(|field| aggregate::top::top(&self.store, selection, field, TOP_N))
+                .collect(),
+            errors: aggregate::errors::error_insights(&self.store, selection, TOP_N),
+        }
+    }
+
+    /// Rows `[start, start + count)` of `selection`, newest first.
+    pub fn rows(&self, selection: &Selection, start: usize, count: usize) -> Vec<EventRow> {
+        let ids = selection.ids();
+        let store = &self.store;
+        ids.iter()
+            .rev()
+            .skip(start)
+            .take(count)
+            .map(|&event_idx| EventRow {
+                event_idx,
+                event_id: store.event_id(event_idx).to_owned(),
+                time: store.time(event_idx),
+                event_name: store.value(Field::EventName, event_idx).to_owned(),
+                event_source: store.value(Field::EventSource, event_idx).to_owned(),
+                caller: store.value(Field::Caller, event_idx).to_owned(),
+                source_ip: store.value(Field::SourceIp, event_idx).to_owned(),
+                region: store.value(Field::Region, event_idx).to_owned(),
+                error_code: store.value(Field::ErrorCode, event_idx).to_owned(),
+            })
+            .collect()
+    }
+
+    /// The full record of one event.
+    pub fn event_detail(&self, event_idx: u32) -> Option<EventDetail> {
+        let store = &self.store;
+        if event_idx as usize >= store.len() {
+            return None;
+        }
+        let raw = store.raw(event_idx);
+        let json = serde_json::from_str::<serde_json::Value>(raw)
+            .and_then(|value| serde_json::to_string_pretty(&value))
+            .unwrap_or_else(|_| raw.to_owned());
+        Some(EventDetail {
+            event_idx,
+            event_id: store.event_id(event_idx).to_owned(),
+            json,
+            file_path: self.files.get(store.file_idx(event_idx) as usize).map(|file| file.path.clone()).unwrap_or_default(),
+            duplicates: store.duplicates(event_idx),
+            conflict: store.is_conflict(event_idx),
+            error_message: store.error_message(event_idx).to_owned(),
+            resource_arns: store.resource_arns(event_idx).map(str::to_owned).collect(),
+        })
+    }
+}

@@ -1,0 +1,6 @@
+//! The vocabulary shared by ingest, store and queries: interned strings, timestamps and the
+//! table of fields a user can filter and count by.
+
+pub mod field;
+pub mod intern;
+pub mod time;

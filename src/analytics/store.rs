@@ -1,0 +1,281 @@
+//! The event store: one row per kept event in interned columns, the raw record text for the
+//! detail view, and de-duplication by `eventID`.
+//!
+//! Ids are dense `u32`s in order of arrival. A record whose `eventID` was seen before with the
+//! same content is a duplicate delivery: it is counted against the kept copy and not stored. A
+//! record that shares an `eventID` but differs in content is stored and flagged as a conflict.
+//! Events become visible to queries at [`Store::commit`], which orders them by time.
+
+use rustc_hash::FxHashMap;
+
+use crate::analytics::ingest::normalize::Normalized;
+use crate::analytics::model::field::Field;
+use crate::analytics::model::intern::Dictionary;
+use crate::analytics::model::time::Millis;
+
+/// What happened to a record offered to the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Stored as a new event.
+    Indexed,
+    /// Stored, but another event with the same `eventID` has different content.
+    Conflict,
+    /// Not stored: an identical copy is already kept.
+    Duplicate,
+}
+
+/// Columnar storage of every kept event.
+#[derive(Debug, Default)]
+pub struct Store {
+    time: Vec<Millis>,
+    columns: Vec<Vec<u32>>,
+    dictionaries: Vec<Dictionary>,
+    error_messages: Dictionary,
+    error_message: Vec<u32>,
+    read_only: Vec<Option<bool>>,
+    file: Vec<u32>,
+    duplicates: Vec<u32>,
+    conflict: Vec<bool>,
+    event_ids: Dictionary,
+    event_id: Vec<u32>,
+    /// For each `eventID` dictionary id, the first event that carried it.
+    first_with_id: Vec<u32>,
+    /// Further events with the same `eventID` (conflicts), as a chain from the first.
+    next_with_id: FxHashMap<u32, u32>,
+    resource_arns: Dictionary,
+    resource_ids: Vec<u32>,
+    resource_end: Vec<u32>,
+    raw_text: String,
+    raw_span: Vec<(usize, usize)>,
+    by_time: Vec<u32>,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self {
+            columns: vec![Vec::new(); Field::COUNT],
+            dictionaries: vec![Dictionary::default(); Field::COUNT],
+            // Dictionary id 0 is the empty `eventID`, which is never de-duplicated.
+            first_with_id: vec![0],
+            ..Self::default()
+        }
+    }
+
+    /// Offers one record to the store; `raw` is its JSON text.
+    pub fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement {
+        let mut conflict = false;
+        if !record.event_id.is_empty() {
+            if let Some(id_idx) = self.event_ids.lookup(&record.event_id) {
+                let mut candidate = self.first_with_id.get(id_idx as usize).copied();
+                let mut last = None;
+                while let Some(event_idx) = candidate {
+                    if same_content(self.raw(event_idx), raw) {
+                        if let Some(count) = self.duplicates.get_mut(event_idx as usize) {
+                            *count += 1;
+                        }
+                        return Placement::Duplicate;
+                    }
+                    last = Some(event_idx);
+                    candidate = self.next_with_id.get(&event_idx).copied();
+                }
+                conflict = true;
+                if let Some(last) = last {
+                    self.next_with_id.insert(last, self.time.len() as u32);
+                }
+            }
+        }
+        self.push(record, raw, file_idx, conflict);
+        if conflict {
+            Placement::Conflict
+        } else {
+            Placement::Indexed
+        }
+    }
+
+    fn push(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32, conflict: bool) {
+        let event_idx = self.time.len() as u32;
+        self.time.push(record.time);
+        for (field_idx, value) in record.values.iter().enumerate() {
+            let id = self.dictionaries[field_idx].intern(value);
+            self.columns[field_idx].push(id);
+        }
+        self.error_message.push(self.error_messages.intern(&record.error_message));
+        self.read_only.push(record.read_only);
+        self.file.push(file_idx);
+        self.duplicates.push(0);
+        self.conflict.push(conflict);
+        let id_before = self.event_ids.len();
+        let event_id = self.event_ids.intern(&record.event_id);
+        if self.event_ids.len() > id_before {
+            self.first_with_id.push(event_idx);
+        }
+        self.event_id.push(event_id);
+        for arn in &record.resource_arns {
+            self.resource_ids.push(self.resource_arns.intern(arn));
+        }
+        self.resource_end.push(self.resource_ids.len() as u32);
+        let start = self.raw_text.len();
+        self.raw_text.push_str(raw);
+        self.raw_span.push((start, raw.len()));
+    }
+
+    /// Orders every stored event by time (ties by arrival) and makes them visible to queries.
+    pub fn commit(&mut self) {
+        let time = &self.time;
+        let mut by_time: Vec<u32> = (0..time.len() as u32).collect();
+        by_time.sort_by_key(|&event_idx| time[event_idx as usize]);
+        self.by_time = by_time;
+    }
+
+    /// The number of stored events, committed or not.
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    /// Whether nothing is stored.
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    /// The committed events, oldest first.
+    pub fn by_time(&self) -> &[u32] {
+        &self.by_time
+    }
+
+    /// The time of an event.
+    pub fn time(&self, event_idx: u32) -> Millis {
+        self.time.get(event_idx as usize).copied().unwrap_or_default()
+    }
+
+    /// The interned id of a field's value for an event (0 = empty).
+    pub fn value_id(&self, field: Field, event_idx: u32) -> u32 {
+        self.columns[field.index()].get(event_idx as usize).copied().unwrap_or_default()
+    }
+
+    /// The whole column of a field.
+    pub fn column(&self, field: Field) -> &[u32] {
+        &self.columns[field.index()]
+    }
+
+    /// The dictionary of a field.
+    pub fn dictionary(&self, field: Field) -> &Dictionary {
+        &self.dictionaries[field.index()]
+    }
+
+    /// The text of a field's value for an event.
+    pub fn value(&self, field: Field, event_idx: u32) -> &str {
+        self.dictionary(field).text(self.value_id(field, event_idx))
+    }
+
+    /// `errorMessage` of an event.
+    pub fn error_message(&self, event_idx: u32) -> &str {
+        self.error_messages.text(self.error_message.get(event_idx as usize).copied().unwrap_or_default())
+    }
+
+    /// `readOnly` of an event, when stated.
+    pub fn read_only(&self, event_idx: u32) -> Option<bool> {
+        self.read_only.get(event_idx as usize).copied().flatten()
+    }
+
+    /// The index of the file an event was first read from.
+    pub fn file_idx(&self, event_idx: u32) -> u32 {
+        self.file.get(event_idx as usize).copied().unwrap_or_default()
+    }
+
+    /// How many identical copies of an event were dropped.
+    pub fn duplicates(&self, event_idx: u32) -> u32 {
+        self.duplicates.get(event_idx as usize).copied().unwrap_or_default()
+    }
+
+    /// Whether an event shares its `eventID` with an earlier event of different content.
+    pub fn is_conflict(&self, event_idx: u32) -> bool {
+        self.conflict.get(event_idx as usize).copied().unwrap_or_default()
+    }
+
+    /// `eventID` of an event (`""` when it had none).
+    pub fn event_id(&self, event_idx: u32) -> &str {
+        self.event_ids.text(self.event_id.get(event_idx as usize).copied().unwrap_or_default())
+    }
+
+    /// The ARNs in an event's `resources`.
+    pub fn resource_arns(&self, event_idx: u32) -> impl Iterator<Item = &str> {
+        let end = self.resource_end.get(event_idx as usize).copied().unwrap_or_default() as usize;
+        let start = match event_idx.checked_sub(1) {
+            Some(previous) => self.resource_end.get(previous as usize).copied().unwrap_or_default() as usize,
+            None => 0,
+        };
+        self.resource_ids.get(start..end).unwrap_or_default().iter().map(|&id| self.resource_arns.text(id))
+    }
+
+    /// The record's JSON text as it was read.
+    pub fn raw(&self, event_idx: u32) -> &str {
+        self.raw_span
+            .get(event_idx as usize)
+            .and_then(|&(start, len)| self.raw_text.get(start..start + len))
+            .unwrap_or("")
+    }
+}
+
+/// Whether two record texts hold the same JSON content, whatever their key order or spacing.
+fn same_content(kept: &str, offered: &str) -> bool {
+    if kept == offered {
+        return true;
+    }
+    match (serde_json::from_str::<serde_json::Value>(kept), serde_json::from_str::<serde_json::Value>(offered)) {
+        (Ok(kept), Ok(offered)) => kept == offered,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::value::RawValue;
+
+    use super::*;
+    use crate::analytics::ingest::normalize::normalize;
+
+    fn offer(store: &mut Store, text: &str) -> Placement {
+        let raw: Box<RawValue> = serde_json::from_str(text).unwrap();
+        let record = normalize(&raw).unwrap();
+        store.place(&record, raw.get(), 0)
+    }
+
+    #[test]
+    fn identical_content_is_a_duplicate_and_different_content_a_conflict() {
+        let mut store = Store::new();
+        let a = r#"{"eventID":"e1","eventTime":"2024-03-01T10:00:00Z","eventName":"A"}"#;
+        let a_reordered = r#"{ "eventName": "A", "eventTime": "2024-03-01T10:00:00Z", "eventID": "e1" }"#;
+        let a_changed = r#"{"eventID":"e1","eventTime":"2024-03-01T10:00:00Z","eventName":"B"}"#;
+        assert_eq!(offer(&mut store, a), Placement::Indexed);
+        assert_eq!(offer(&mut store, a), Placement::Duplicate);
+        assert_eq!(offer(&mut store, a_reordered), Placement::Duplicate);
+        assert_eq!(offer(&mut store, a_changed), Placement::Conflict);
+        assert_eq!(offer(&mut store, a_changed), Placement::Duplicate);
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.duplicates(0), 2);
+        assert_eq!(store.duplicates(1), 1);
+        assert!(!store.is_conflict(0));
+        assert!(store.is_conflict(1));
+    }
+
+    #[test]
+    fn records_without_an_event_id_are_always_kept() {
+        let mut store = Store::new();
+        let text = r#"{"eventTime":"2024-03-01T10:00:00Z"}"#;
+        assert_eq!(offer(&mut store, text), Placement::Indexed);
+        assert_eq!(offer(&mut store, text), Placement::Indexed);
+        assert_eq!(store.len(), 2);
+    }
+
+    #[test]
+    fn commit_orders_by_time_with_arrival_breaking_ties() {
+        let mut store = Store::new();
+        offer(&mut store, r#"{"eventTime":"2024-03-01T10:00:02Z"}"#);
+        offer(&mut store, r#"{"eventTime":"2024-03-01T10:00:01Z"}"#);
+        offer(&mut store, r#"{"eventTime":"2024-03-01T10:00:02Z"}"#);
+        assert!(store.by_time().is_empty());
+        store.commit();
+        assert_eq!(store.by_time(), [1, 0, 2]);
+    }
+}
