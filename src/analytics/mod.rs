@@ -8,6 +8,7 @@
 //! here; it never sees the store's columns.
 
 pub mod aggregate;
+pub mod demo;
 pub mod ingest;
 pub mod model;
 pub mod query;
@@ -49,7 +50,11 @@ pub struct Dataset {
 
 impl Default for Dataset {
     fn default() -> Self {
-        Self { store: Store::new(), files: Vec::new(), max_decoded_bytes: DEFAULT_MAX_DECODED_BYTES }
+        Self {
+            store: Store::new(),
+            files: Vec::new(),
+            max_decoded_bytes: DEFAULT_MAX_DECODED_BYTES,
+        }
     }
 }
 
@@ -131,7 +136,13 @@ impl Dataset {
     /// Reads one file and returns its report. The events become visible at [`Dataset::commit`].
     pub fn ingest_file(&mut self, path: &str, bytes: &[u8]) -> &FileReport {
         let file_idx = self.files.len() as u32;
-        let report = ingest::ingest_file(&mut self.store, file_idx, path, bytes, self.max_decoded_bytes);
+        let report = ingest::ingest_file(
+            &mut self.store,
+            file_idx,
+            path,
+            bytes,
+            self.max_decoded_bytes,
+        );
         self.files.push(report);
         &self.files[file_idx as usize]
     }
@@ -139,6 +150,26 @@ impl Dataset {
     /// Makes every ingested event visible to queries.
     pub fn commit(&mut self) {
         self.store.commit();
+    }
+
+    /// Records a file that could not even be read (the browser refused it), so it is listed.
+    pub fn reject_file(&mut self, path: &str, size_bytes: u64, reason: &str) -> &FileReport {
+        self.files.push(FileReport {
+            path: path.to_owned(),
+            size_bytes,
+            decoded_bytes: 0,
+            status: FileStatus::Rejected,
+            read: 0,
+            indexed: 0,
+            duplicates: 0,
+            conflicts: 0,
+            rejected: 0,
+            reasons: Vec::new(),
+            message: reason.to_owned(),
+            time_span: None,
+        });
+        let last = self.files.len() - 1;
+        &self.files[last]
     }
 
     /// Every file read, in the order read.
@@ -153,7 +184,10 @@ impl Dataset {
 
     /// The totals over every file read.
     pub fn ledger(&self) -> Ledger {
-        let mut ledger = Ledger { n_files: self.files.len() as u64, ..Ledger::default() };
+        let mut ledger = Ledger {
+            n_files: self.files.len() as u64,
+            ..Ledger::default()
+        };
         for file in &self.files {
             ledger.read += file.read;
             ledger.indexed += file.indexed;
@@ -219,7 +253,11 @@ impl Dataset {
             event_idx,
             event_id: store.event_id(event_idx).to_owned(),
             json,
-            file_path: self.files.get(store.file_idx(event_idx) as usize).map(|file| file.path.clone()).unwrap_or_default(),
+            file_path: self
+                .files
+                .get(store.file_idx(event_idx) as usize)
+                .map(|file| file.path.clone())
+                .unwrap_or_default(),
             duplicates: store.duplicates(event_idx),
             conflict: store.is_conflict(event_idx),
             error_message: store.error_message(event_idx).to_owned(),

@@ -49,7 +49,8 @@ impl Query {
     #[must_use]
     pub fn with_filter(&self, filter: FieldFilter) -> Query {
         let mut next = self.clone();
-        next.filters.retain(|known| !(known.field == filter.field && known.value == filter.value));
+        next.filters
+            .retain(|known| !(known.field == filter.field && known.value == filter.value));
         next.filters.push(filter);
         next
     }
@@ -125,13 +126,21 @@ pub fn select(store: &Store, query: &Query) -> Selection {
 
     let matches = |event_idx: u32| {
         let at = event_idx as usize;
-        include_groups.iter().all(|(column, ids)| column.get(at).is_some_and(|id| ids.contains(id)))
-            && excludes.iter().all(|(column, id)| column.get(at) != Some(id))
+        include_groups
+            .iter()
+            .all(|(column, ids)| column.get(at).is_some_and(|id| ids.contains(id)))
+            && excludes
+                .iter()
+                .all(|(column, id)| column.get(at) != Some(id))
     };
     let ids: Vec<u32> = if include_groups.is_empty() && excludes.is_empty() {
         candidates.to_vec()
     } else {
-        candidates.iter().copied().filter(|&event_idx| matches(event_idx)).collect()
+        candidates
+            .iter()
+            .copied()
+            .filter(|&event_idx| matches(event_idx))
+            .collect()
     };
     Selection { ids: Arc::new(ids) }
 }

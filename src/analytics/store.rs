@@ -100,7 +100,8 @@ impl Store {
             let id = self.dictionaries[field_idx].intern(value);
             self.columns[field_idx].push(id);
         }
-        self.error_message.push(self.error_messages.intern(&record.error_message));
+        self.error_message
+            .push(self.error_messages.intern(&record.error_message));
         self.read_only.push(record.read_only);
         self.file.push(file_idx);
         self.duplicates.push(0);
@@ -145,12 +146,18 @@ impl Store {
 
     /// The time of an event.
     pub fn time(&self, event_idx: u32) -> Millis {
-        self.time.get(event_idx as usize).copied().unwrap_or_default()
+        self.time
+            .get(event_idx as usize)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The interned id of a field's value for an event (0 = empty).
     pub fn value_id(&self, field: Field, event_idx: u32) -> u32 {
-        self.columns[field.index()].get(event_idx as usize).copied().unwrap_or_default()
+        self.columns[field.index()]
+            .get(event_idx as usize)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The whole column of a field.
@@ -170,7 +177,12 @@ impl Store {
 
     /// `errorMessage` of an event.
     pub fn error_message(&self, event_idx: u32) -> &str {
-        self.error_messages.text(self.error_message.get(event_idx as usize).copied().unwrap_or_default())
+        self.error_messages.text(
+            self.error_message
+                .get(event_idx as usize)
+                .copied()
+                .unwrap_or_default(),
+        )
     }
 
     /// `readOnly` of an event, when stated.
@@ -180,32 +192,58 @@ impl Store {
 
     /// The index of the file an event was first read from.
     pub fn file_idx(&self, event_idx: u32) -> u32 {
-        self.file.get(event_idx as usize).copied().unwrap_or_default()
+        self.file
+            .get(event_idx as usize)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// How many identical copies of an event were dropped.
     pub fn duplicates(&self, event_idx: u32) -> u32 {
-        self.duplicates.get(event_idx as usize).copied().unwrap_or_default()
+        self.duplicates
+            .get(event_idx as usize)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Whether an event shares its `eventID` with an earlier event of different content.
     pub fn is_conflict(&self, event_idx: u32) -> bool {
-        self.conflict.get(event_idx as usize).copied().unwrap_or_default()
+        self.conflict
+            .get(event_idx as usize)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// `eventID` of an event (`""` when it had none).
     pub fn event_id(&self, event_idx: u32) -> &str {
-        self.event_ids.text(self.event_id.get(event_idx as usize).copied().unwrap_or_default())
+        self.event_ids.text(
+            self.event_id
+                .get(event_idx as usize)
+                .copied()
+                .unwrap_or_default(),
+        )
     }
 
     /// The ARNs in an event's `resources`.
     pub fn resource_arns(&self, event_idx: u32) -> impl Iterator<Item = &str> {
-        let end = self.resource_end.get(event_idx as usize).copied().unwrap_or_default() as usize;
+        let end = self
+            .resource_end
+            .get(event_idx as usize)
+            .copied()
+            .unwrap_or_default() as usize;
         let start = match event_idx.checked_sub(1) {
-            Some(previous) => self.resource_end.get(previous as usize).copied().unwrap_or_default() as usize,
+            Some(previous) => self
+                .resource_end
+                .get(previous as usize)
+                .copied()
+                .unwrap_or_default() as usize,
             None => 0,
         };
-        self.resource_ids.get(start..end).unwrap_or_default().iter().map(|&id| self.resource_arns.text(id))
+        self.resource_ids
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .map(|&id| self.resource_arns.text(id))
     }
 
     /// The record's JSON text as it was read.
@@ -222,7 +260,10 @@ fn same_content(kept: &str, offered: &str) -> bool {
     if kept == offered {
         return true;
     }
-    match (serde_json::from_str::<serde_json::Value>(kept), serde_json::from_str::<serde_json::Value>(offered)) {
+    match (
+        serde_json::from_str::<serde_json::Value>(kept),
+        serde_json::from_str::<serde_json::Value>(offered),
+    ) {
         (Ok(kept), Ok(offered)) => kept == offered,
         _ => false,
     }
@@ -245,7 +286,8 @@ mod tests {
     fn identical_content_is_a_duplicate_and_different_content_a_conflict() {
         let mut store = Store::new();
         let a = r#"{"eventID":"e1","eventTime":"2024-03-01T10:00:00Z","eventName":"A"}"#;
-        let a_reordered = r#"{ "eventName": "A", "eventTime": "2024-03-01T10:00:00Z", "eventID": "e1" }"#;
+        let a_reordered =
+            r#"{ "eventName": "A", "eventTime": "2024-03-01T10:00:00Z", "eventID": "e1" }"#;
         let a_changed = r#"{"eventID":"e1","eventTime":"2024-03-01T10:00:00Z","eventName":"B"}"#;
         assert_eq!(offer(&mut store, a), Placement::Indexed);
         assert_eq!(offer(&mut store, a), Placement::Duplicate);

@@ -66,9 +66,16 @@ pub struct ErrorInsights {
 /// `AuthorizationError*`, with or without EC2's `Client.` prefix.
 pub fn is_denied(code: &str) -> bool {
     let code = code.strip_prefix("Client.").unwrap_or(code);
-    ["AccessDenied", "UnauthorizedOperation", "Unauthorized", "NotAuthorized", "Forbidden", "AuthorizationError"]
-        .iter()
-        .any(|prefix| code.starts_with(prefix))
+    [
+        "AccessDenied",
+        "UnauthorizedOperation",
+        "Unauthorized",
+        "NotAuthorized",
+        "Forbidden",
+        "AuthorizationError",
+    ]
+    .iter()
+    .any(|prefix| code.starts_with(prefix))
 }
 
 /// Computes the error insights of `selection`, keeping `limit` items per list.
@@ -77,7 +84,9 @@ pub fn error_insights(store: &Store, selection: &Selection, limit: usize) -> Err
     let callers = store.column(Field::Caller);
     let codes = store.column(Field::ErrorCode);
     let code_dictionary = store.dictionary(Field::ErrorCode);
-    let denied_code: Vec<bool> = (0..code_dictionary.len() as u32).map(|id| is_denied(code_dictionary.text(id))).collect();
+    let denied_code: Vec<bool> = (0..code_dictionary.len() as u32)
+        .map(|id| is_denied(code_dictionary.text(id)))
+        .collect();
 
     let mut calls_by_name = vec![0u64; store.dictionary(Field::EventName).len()];
     let mut calls_by_caller = vec![0u64; store.dictionary(Field::Caller).len()];
@@ -87,7 +96,9 @@ pub fn error_insights(store: &Store, selection: &Selection, limit: usize) -> Err
     let mut insights = ErrorInsights::default();
     for &event_idx in selection.ids() {
         let at = event_idx as usize;
-        let (Some(&name), Some(&caller), Some(&code)) = (names.get(at), callers.get(at), codes.get(at)) else {
+        let (Some(&name), Some(&caller), Some(&code)) =
+            (names.get(at), callers.get(at), codes.get(at))
+        else {
             continue;
         };
         calls_by_name[name as usize] += 1;
@@ -110,7 +121,11 @@ pub fn error_insights(store: &Store, selection: &Selection, limit: usize) -> Err
     ranked_pairs.sort_by(|a, b| {
         b.1.cmp(&a.1)
             .then_with(|| name_text(a.0 .0).cmp(name_text(b.0 .0)))
-            .then_with(|| code_dictionary.text(a.0 .1).cmp(code_dictionary.text(b.0 .1)))
+            .then_with(|| {
+                code_dictionary
+                    .text(a.0 .1)
+                    .cmp(code_dictionary.text(b.0 .1))
+            })
     });
     insights.pairs = ranked_pairs
         .into_iter()
@@ -133,7 +148,11 @@ pub fn error_insights(store: &Store, selection: &Selection, limit: usize) -> Err
         .filter(|(_, &(errors, _))| errors > 0)
         .map(|(caller, &counts)| (caller as u32, counts))
         .collect();
-    ranked_callers.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| caller_text(a.0).cmp(caller_text(b.0))));
+    ranked_callers.sort_by(|a, b| {
+        b.1 .0
+            .cmp(&a.1 .0)
+            .then_with(|| caller_text(a.0).cmp(caller_text(b.0)))
+    });
     insights.callers = ranked_callers
         .into_iter()
         .take(limit)
@@ -153,7 +172,10 @@ pub fn error_insights(store: &Store, selection: &Selection, limit: usize) -> Err
         .iter()
         .enumerate()
         .filter(|&(code, &count)| count > 0 && denied_code[code])
-        .map(|(code, &count)| CodeCount { code: code_dictionary.text(code as u32).to_owned(), count })
+        .map(|(code, &count)| CodeCount {
+            code: code_dictionary.text(code as u32).to_owned(),
+            count,
+        })
         .collect();
     denied_codes.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
     insights.denied_codes = denied_codes;
@@ -166,10 +188,21 @@ mod tests {
 
     #[test]
     fn the_denied_family_is_recognised() {
-        for code in ["AccessDenied", "AccessDeniedException", "Client.UnauthorizedOperation", "UnauthorizedException", "Forbidden"] {
+        for code in [
+            "AccessDenied",
+            "AccessDeniedException",
+            "Client.UnauthorizedOperation",
+            "UnauthorizedException",
+            "Forbidden",
+        ] {
             assert!(is_denied(code), "{code}");
         }
-        for code in ["ThrottlingException", "NoSuchBucket", "Client.InvalidParameterValue", ""] {
+        for code in [
+            "ThrottlingException",
+            "NoSuchBucket",
+            "Client.InvalidParameterValue",
+            "",
+        ] {
             assert!(!is_denied(code), "{code}");
         }
     }

@@ -61,7 +61,11 @@ pub fn bucket_width(span_ms: Millis) -> Millis {
 }
 
 /// Buckets `selection` over `domain` (`[start, end)`), or over the selection's own span.
-pub fn timeline(store: &Store, selection: &Selection, domain: Option<(Millis, Millis)>) -> Timeline {
+pub fn timeline(
+    store: &Store,
+    selection: &Selection,
+    domain: Option<(Millis, Millis)>,
+) -> Timeline {
     let ids = selection.ids();
     let domain = match (domain, ids.first(), ids.last()) {
         (Some(domain), _, _) => domain,
@@ -71,19 +75,34 @@ pub fn timeline(store: &Store, selection: &Selection, domain: Option<(Millis, Mi
     let bucket_ms = bucket_width(domain.1 - domain.0);
     let first_start = domain.0.div_euclid(bucket_ms) * bucket_ms;
     let n_buckets = ((domain.1 - first_start + bucket_ms - 1) / bucket_ms).max(1);
-    let mut buckets: Vec<Bucket> =
-        (0..n_buckets).map(|i| Bucket { start: first_start + i * bucket_ms, count: 0, errors: 0 }).collect();
+    let mut buckets: Vec<Bucket> = (0..n_buckets)
+        .map(|i| Bucket {
+            start: first_start + i * bucket_ms,
+            count: 0,
+            errors: 0,
+        })
+        .collect();
     let errors = store.column(Field::ErrorCode);
     for &event_idx in ids {
         let offset = (store.time(event_idx) - first_start).div_euclid(bucket_ms);
-        if let Some(bucket) = usize::try_from(offset).ok().and_then(|offset| buckets.get_mut(offset)) {
+        if let Some(bucket) = usize::try_from(offset)
+            .ok()
+            .and_then(|offset| buckets.get_mut(offset))
+        {
             bucket.count += 1;
-            if errors.get(event_idx as usize).is_some_and(|&code| code != 0) {
+            if errors
+                .get(event_idx as usize)
+                .is_some_and(|&code| code != 0)
+            {
                 bucket.errors += 1;
             }
         }
     }
-    Timeline { bucket_ms, buckets, domain }
+    Timeline {
+        bucket_ms,
+        buckets,
+        domain,
+    }
 }
 
 #[cfg(test)]

@@ -37,14 +37,30 @@ pub fn top(store: &Store, selection: &Selection, field: Field, limit: usize) -> 
         }
     }
     let total = selection.len().max(1) as f64;
-    let mut ranked: Vec<(u32, u64)> =
-        counts.iter().enumerate().skip(1).filter(|(_, &count)| count > 0).map(|(id, &count)| (id as u32, count)).collect();
+    let mut ranked: Vec<(u32, u64)> = counts
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, &count)| count > 0)
+        .map(|(id, &count)| (id as u32, count))
+        .collect();
     let n_distinct = ranked.len() as u64;
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| dictionary.text(a.0).cmp(dictionary.text(b.0))));
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| dictionary.text(a.0).cmp(dictionary.text(b.0)))
+    });
     let items = ranked
         .into_iter()
         .take(limit)
-        .map(|(id, count)| TopItem { key: dictionary.text(id).to_owned(), count, share: count as f64 / total })
+        .map(|(id, count)| TopItem {
+            key: dictionary.text(id).to_owned(),
+            count,
+            share: count as f64 / total,
+        })
         .collect();
-    TopList { field, items, n_distinct }
+    TopList {
+        field,
+        items,
+        n_distinct,
+    }
 }

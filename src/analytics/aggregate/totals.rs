@@ -31,7 +31,10 @@ pub fn totals(store: &Store, selection: &Selection) -> Totals {
     let ids = selection.ids();
     let mut seen_file = Vec::new();
     let mut seen_caller = vec![false; store.dictionary(Field::Caller).len()];
-    let mut totals = Totals { n_events: ids.len() as u64, ..Totals::default() };
+    let mut totals = Totals {
+        n_events: ids.len() as u64,
+        ..Totals::default()
+    };
     let callers = store.column(Field::Caller);
     let errors = store.column(Field::ErrorCode);
     for &event_idx in ids {

@@ -31,12 +31,18 @@ pub struct ContainerOutcome {
 }
 
 /// Walks `text`, calling `on_record` with each element of the top-level `Records` array.
-pub fn read_container<'a>(text: &'a str, on_record: &mut dyn FnMut(&'a RawValue)) -> ContainerOutcome {
+pub fn read_container<'a>(
+    text: &'a str,
+    on_record: &mut dyn FnMut(&'a RawValue),
+) -> ContainerOutcome {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     // Deeply nested junk must fail cleanly rather than exhaust the stack; serde_json's default
     // recursion limit (128) does that, and CloudTrail records are far shallower.
     let mut kind = ContainerKind::Other;
-    let seed = TopLevel { on_record, kind: &mut kind };
+    let seed = TopLevel {
+        on_record,
+        kind: &mut kind,
+    };
     let fault = match seed.deserialize(&mut deserializer) {
         Ok(()) => deserializer.end().err().map(|error| describe(&error, text)),
         Err(error) => Some(describe(&error, text)),
@@ -61,7 +67,11 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
     if line == 0 {
         return 0;
     }
-    let line_start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
@@ -70,7 +80,7 @@ struct TopLevel<'r, 'a> {
     kind: &'r mut ContainerKind,
 }
 
-impl<'de, 'r> DeserializeSeed<'de> for TopLevel<'r, 'de> {
+impl<'de> DeserializeSeed<'de> for TopLevel<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -78,7 +88,7 @@ impl<'de, 'r> DeserializeSeed<'de> for TopLevel<'r, 'de> {
     }
 }
 
-impl<'de, 'r> Visitor<'de> for TopLevel<'r, 'de> {
+impl<'de> Visitor<'de> for TopLevel<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -90,7 +100,9 @@ impl<'de, 'r> Visitor<'de> for TopLevel<'r, 'de> {
             match key.as_ref() {
                 "Records" => {
                     *self.kind = ContainerKind::Trail;
-                    map.next_value_seed(RecordsArray { on_record: &mut *self.on_record })?;
+                    map.next_value_seed(RecordsArray {
+                        on_record: &mut *self.on_record,
+                    })?;
                 }
                 "digestStartTime" | "logFiles" => {
                     if *self.kind == ContainerKind::Other {
@@ -135,7 +147,7 @@ struct RecordsArray<'r, 'a> {
     on_record: &'r mut dyn FnMut(&'a RawValue),
 }
 
-impl<'de, 'r> DeserializeSeed<'de> for RecordsArray<'r, 'de> {
+impl<'de> DeserializeSeed<'de> for RecordsArray<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -143,7 +155,7 @@ impl<'de, 'r> DeserializeSeed<'de> for RecordsArray<'r, 'de> {
     }
 }
 
-impl<'de, 'r> Visitor<'de> for RecordsArray<'r, 'de> {
+impl<'de> Visitor<'de> for RecordsArray<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -185,7 +197,10 @@ mod tests {
 
     #[test]
     fn digests_and_other_json_are_told_apart() {
-        assert_eq!(run(r#"{"digestStartTime":"x","logFiles":[]}"#).0.kind, ContainerKind::Digest);
+        assert_eq!(
+            run(r#"{"digestStartTime":"x","logFiles":[]}"#).0.kind,
+            ContainerKind::Digest
+        );
         assert_eq!(run(r#"{"hello":"world"}"#).0.kind, ContainerKind::Other);
         assert_eq!(run("[1,2]").0.kind, ContainerKind::Other);
     }
@@ -199,7 +214,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_delivered_without_overflowing_the_stack() {
-        let text = format!("{{\"Records\":[{}{}]}}", "[".repeat(100_000), "]".repeat(100_000));
+        let text = format!(
+            "{{\"Records\":[{}{}]}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
         let (outcome, records) = run(&text);
         assert!(outcome.fault.is_none());
         assert_eq!(records.len(), 1);

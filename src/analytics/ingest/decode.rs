@@ -72,7 +72,9 @@ pub fn decode(bytes: &[u8], max_decoded_bytes: usize) -> Decoded {
             // A cut stream often ends inside a multi-byte character; that is not a second fault.
             let ends_early = cut_short && raw.len() - valid_up_to < 4;
             if !ends_early && problem.is_none() {
-                problem = Some(format!("not UTF-8 text: invalid byte sequence at byte {valid_up_to}"));
+                problem = Some(format!(
+                    "not UTF-8 text: invalid byte sequence at byte {valid_up_to}"
+                ));
                 cut_short = true;
             }
             raw.truncate(valid_up_to);
@@ -83,13 +85,22 @@ pub fn decode(bytes: &[u8], max_decoded_bytes: usize) -> Decoded {
         Some(rest) => rest.to_owned(),
         None => text,
     };
-    Decoded { text, was_gzip, problem, cut_short }
+    Decoded {
+        text,
+        was_gzip,
+        problem,
+        cut_short,
+    }
 }
 
 /// The output capacity to reserve: the gzip trailer's ISIZE (size mod 2^32 of the last member),
 /// trusted only within reason.
 fn size_hint_from_trailer(bytes: &[u8], max_decoded_bytes: usize) -> usize {
-    let Some(trailer) = bytes.len().checked_sub(4).and_then(|start| bytes.get(start..)) else {
+    let Some(trailer) = bytes
+        .len()
+        .checked_sub(4)
+        .and_then(|start| bytes.get(start..))
+    else {
         return 0;
     };
     let isize = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]) as usize;
@@ -136,7 +147,10 @@ mod tests {
 
     #[test]
     fn a_cut_stream_keeps_its_prefix_and_says_so() {
-        let text: String = (0..2000).map(|i| format!("{i},")).collect();
+        let text = (0..2000)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         let bytes = gzip(text.as_bytes());
         let decoded = decode(&bytes[..bytes.len() / 2], 1 << 20);
         assert!(decoded.cut_short);

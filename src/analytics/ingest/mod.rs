@@ -82,7 +82,13 @@ pub struct FileReport {
 pub const MAX_REASONS: usize = 8;
 
 /// Reads one file into `store`; `file_idx` is the index its report will have.
-pub fn ingest_file(store: &mut Store, file_idx: u32, path: &str, bytes: &[u8], max_decoded_bytes: usize) -> FileReport {
+pub fn ingest_file(
+    store: &mut Store,
+    file_idx: u32,
+    path: &str,
+    bytes: &[u8],
+    max_decoded_bytes: usize,
+) -> FileReport {
     let mut report = FileReport {
         path: path.to_owned(),
         size_bytes: bytes.len() as u64,
@@ -98,97 +104,122 @@ pub fn ingest_file(store: &mut Store, file_idx: u32, path: &str, bytes: &[u8], m
         time_span: None,
     };
     let normalized_path = path.replace('\\', "/");
-    if normalized_path.contains("/CloudTrail-Digest/") || normalized_path.starts_with("CloudTrail-Digest/") {
-        report.status = FileStatus::Digest;
-        report.message = "digest file (log file integrity validation): listed, holds no events".to_owned();
-        return report;
+    if normalized_path.contains("/CloudTrail-Digest/")
+        || normalized_path.starts_with("CloudTrail-Digest/")
+    {
+        return finish(report, FileStatus::Digest, &[DIGEST_MESSAGE.to_owned()]);
     }
     if bytes.is_empty() {
-        report.status = FileStatus::Rejected;
-        report.message = "empty file".to_owned();
-        return report;
+        return finish(report, FileStatus::Rejected, &["empty file".to_owned()]);
     }
 
     let decoded = decode(bytes, max_decoded_bytes);
     report.decoded_bytes = decoded.text.len() as u64;
     let mut problems: Vec<String> = decoded.problem.iter().cloned().collect();
-
     let mut reasons: Vec<RejectReason> = Vec::new();
     let outcome = read_container(&decoded.text, &mut |raw| {
-        report.read += 1;
-        match normalize(raw) {
-            Ok(record) => {
-                match store.place(&record, raw.get(), file_idx) {
-                    Placement::Indexed => report.indexed += 1,
-                    Placement::Conflict => {
-                        report.indexed += 1;
-                        report.conflicts += 1;
-                    }
-                    Placement::Duplicate => {
-                        report.duplicates += 1;
-                        return;
-                    }
-                }
-                report.time_span = Some(match report.time_span {
-                    Some((first, last)) => (first.min(record.time), last.max(record.time)),
-                    None => (record.time, record.time),
-                });
-            }
-            Err(reason) => {
-                report.rejected += 1;
-                match reasons.iter_mut().find(|known| known.reason == reason) {
-                    Some(known) => known.count += 1,
-                    None => reasons.push(RejectReason { reason, count: 1 }),
-                }
-            }
-        }
+        place_record(store, file_idx, raw, &mut report, &mut reasons)
     });
     reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
     reasons.truncate(MAX_REASONS);
     report.reasons = reasons;
+    problems.extend(outcome.fault);
 
-    if let Some(fault) = outcome.fault {
-        problems.push(fault);
-    }
-    match outcome.kind {
+    let status = match outcome.kind {
         ContainerKind::Digest => {
-            report.status = FileStatus::Digest;
-            report.message = "digest file (log file integrity validation): listed, holds no events".to_owned();
-            return report;
+            return finish(report, FileStatus::Digest, &[DIGEST_MESSAGE.to_owned()])
         }
         ContainerKind::Other => {
-            report.status = FileStatus::Rejected;
-            let parsed_nothing = decoded.text.trim().is_empty() || !problems.is_empty();
+            let unreadable = report.read == 0
+                && !decoded.was_gzip
+                && decoded.problem.is_none()
+                && !problems.is_empty();
             problems.insert(
                 0,
-                if parsed_nothing && report.read == 0 && !decoded.was_gzip && decoded.problem.is_none() {
+                if unreadable {
                     "not JSON, or not a CloudTrail file".to_owned()
                 } else {
                     "no CloudTrail records: no top-level \"Records\" array".to_owned()
                 },
             );
+            FileStatus::Rejected
         }
         ContainerKind::Trail => {
             let all_rejected = report.read > 0 && report.rejected == report.read;
-            report.status = if all_rejected || (report.read == 0 && !problems.is_empty()) {
+            if all_rejected || (report.read == 0 && !problems.is_empty()) {
                 FileStatus::Rejected
             } else if report.rejected > 0 || !problems.is_empty() {
                 FileStatus::Partial
             } else {
                 FileStatus::Ok
-            };
+            }
         }
-    }
+    };
     if report.rejected > 0 {
         let listed: Vec<String> = report
             .reasons
             .iter()
-            .map(|reason| if reason.count > 1 { format!("{} (×{})", reason.reason, reason.count) } else { reason.reason.clone() })
+            .map(|reason| {
+                if reason.count > 1 {
+                    format!("{} (×{})", reason.reason, reason.count)
+                } else {
+                    reason.reason.clone()
+                }
+            })
             .collect();
-        problems.push(format!("{} of {} records rejected: {}", report.rejected, report.read, listed.join("; ")));
+        problems.push(format!(
+            "{} of {} records rejected: {}",
+            report.rejected,
+            report.read,
+            listed.join("; ")
+        ));
     }
+    finish(report, status, &problems)
+}
+
+const DIGEST_MESSAGE: &str = "digest file (log file integrity validation): listed, holds no events";
+
+fn finish(mut report: FileReport, status: FileStatus, problems: &[String]) -> FileReport {
+    report.status = status;
     report.message = problems.join("; ");
     report
+}
+
+/// Normalises one record and offers it to the store, keeping the file's ledger.
+fn place_record(
+    store: &mut Store,
+    file_idx: u32,
+    raw: &serde_json::value::RawValue,
+    report: &mut FileReport,
+    reasons: &mut Vec<RejectReason>,
+) {
+    report.read += 1;
+    match normalize(raw) {
+        Ok(record) => {
+            match store.place(&record, raw.get(), file_idx) {
+                Placement::Indexed => report.indexed += 1,
+                Placement::Conflict => {
+                    report.indexed += 1;
+                    report.conflicts += 1;
+                }
+                Placement::Duplicate => {
+                    report.duplicates += 1;
+                    return;
+                }
+            }
+            report.time_span = Some(match report.time_span {
+                Some((first, last)) => (first.min(record.time), last.max(record.time)),
+                None => (record.time, record.time),
+            });
+        }
+        Err(reason) => {
+            report.rejected += 1;
+            match reasons.iter_mut().find(|known| known.reason == reason) {
+                Some(known) => known.count += 1,
+                None => reasons.push(RejectReason { reason, count: 1 }),
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -202,7 +233,11 @@ mod tests {
     }
 
     fn assert_balanced(report: &FileReport) {
-        assert_eq!(report.read, report.indexed + report.duplicates + report.rejected, "{report:?}");
+        assert_eq!(
+            report.read,
+            report.indexed + report.duplicates + report.rejected,
+            "{report:?}"
+        );
     }
 
     #[test]
@@ -211,7 +246,10 @@ mod tests {
             "a.json",
             r#"{"Records":[{"eventTime":"2024-03-01T10:00:00Z","eventID":"1"},{"eventTime":"2024-03-01T10:00:05Z","eventID":"2"}]}"#,
         );
-        assert_eq!((report.status, report.read, report.indexed), (FileStatus::Ok, 2, 2));
+        assert_eq!(
+            (report.status, report.read, report.indexed),
+            (FileStatus::Ok, 2, 2)
+        );
         assert_eq!(report.message, "");
         assert_eq!(store.len(), 2);
         assert_balanced(&report);
@@ -223,8 +261,17 @@ mod tests {
             "a.json",
             r#"{"Records":[{"eventTime":"2024-03-01T10:00:00Z"},42,{"eventTime":"nope"},{"eventTime":"nope"}]}"#,
         );
-        assert_eq!((report.status, report.indexed, report.rejected), (FileStatus::Partial, 1, 3));
-        assert_eq!(report.reasons[0], RejectReason { reason: "eventTime \"nope\" is not a date and time".into(), count: 2 });
+        assert_eq!(
+            (report.status, report.indexed, report.rejected),
+            (FileStatus::Partial, 1, 3)
+        );
+        assert_eq!(
+            report.reasons[0],
+            RejectReason {
+                reason: "eventTime \"nope\" is not a date and time".into(),
+                count: 2
+            }
+        );
         assert!(report.message.contains("3 of 4 records rejected"));
         assert_balanced(&report);
     }
@@ -240,7 +287,10 @@ mod tests {
     fn digests_are_listed_by_path_or_content() {
         let (_, by_path) = ingest("AWSLogs/1/CloudTrail-Digest/us-east-1/x.json.gz", "garbage");
         assert_eq!(by_path.status, FileStatus::Digest);
-        let (_, by_content) = ingest("x.json", r#"{"awsAccountId":"1","digestStartTime":"t","logFiles":[]}"#);
+        let (_, by_content) = ingest(
+            "x.json",
+            r#"{"awsAccountId":"1","digestStartTime":"t","logFiles":[]}"#,
+        );
         assert_eq!(by_content.status, FileStatus::Digest);
     }
 
@@ -248,12 +298,23 @@ mod tests {
     fn other_json_and_junk_are_rejected_with_a_reason() {
         let (_, other) = ingest("notes.json", r#"{"hello":"world"}"#);
         assert_eq!(other.status, FileStatus::Rejected);
-        assert!(other.message.contains("no top-level \"Records\""), "{}", other.message);
+        assert!(
+            other.message.contains("no top-level \"Records\""),
+            "{}",
+            other.message
+        );
         let (_, junk) = ingest("x.bin", "\u{1}\u{2}garbage");
         assert_eq!(junk.status, FileStatus::Rejected);
-        assert!(junk.message.contains("invalid JSON at byte"), "{}", junk.message);
+        assert!(
+            junk.message.contains("invalid JSON at byte"),
+            "{}",
+            junk.message
+        );
         let (_, empty) = ingest("x.json", "");
-        assert_eq!((empty.status, empty.message.as_str()), (FileStatus::Rejected, "empty file"));
+        assert_eq!(
+            (empty.status, empty.message.as_str()),
+            (FileStatus::Rejected, "empty file")
+        );
     }
 
     #[test]
@@ -264,7 +325,12 @@ mod tests {
         );
         let (_, report) = ingest("deep.json", &text);
         // Nested values are skipped iteratively; a nested value where text belongs reads as absent.
-        assert_eq!((report.indexed, report.rejected), (2, 0), "{}", report.message);
+        assert_eq!(
+            (report.indexed, report.rejected),
+            (2, 0),
+            "{}",
+            report.message
+        );
         assert_balanced(&report);
     }
 

@@ -31,7 +31,10 @@ pub struct Normalized<'a> {
 pub fn normalize(raw: &RawValue) -> Result<Normalized<'_>, String> {
     let text = raw.get();
     if !text.starts_with('{') {
-        return Err(format!("record is not a JSON object but {}", json_kind(text)));
+        return Err(format!(
+            "record is not a JSON object but {}",
+            json_kind(text)
+        ));
     }
     let record: RawRecord<'_> =
         serde_json::from_str(text).map_err(|error| format!("record could not be read: {error}"))?;
@@ -121,7 +124,9 @@ fn readable_caller<'a>(identity: &UserIdentity<'a>) -> Cow<'a, str> {
                 Cow::Owned(issuer.to_owned())
             }
         }
-        "AWSService" if !identity.invoked_by.as_str().is_empty() => clone_text(&identity.invoked_by),
+        "AWSService" if !identity.invoked_by.as_str().is_empty() => {
+            clone_text(&identity.invoked_by)
+        }
         "FederatedUser" => {
             let arn = identity.arn.as_str();
             match arn.split_once(":federated-user/") {
@@ -134,7 +139,12 @@ fn readable_caller<'a>(identity: &UserIdentity<'a>) -> Cow<'a, str> {
 }
 
 fn fallback_caller<'a>(identity: &UserIdentity<'a>) -> Cow<'a, str> {
-    let on_behalf_of = identity.on_behalf_of.0.as_ref().map(|who| who.user_id.clone()).unwrap_or_default();
+    let on_behalf_of = identity
+        .on_behalf_of
+        .0
+        .as_ref()
+        .map(|who| who.user_id.clone())
+        .unwrap_or_default();
     first_present([
         &identity.user_name,
         &identity.invoked_by,
@@ -200,21 +210,46 @@ mod tests {
 
     #[test]
     fn callers_read_the_way_people_name_them() {
-        assert_eq!(caller_of(r#"{"type":"Root","arn":"arn:aws:iam::1:root"}"#), "root");
-        assert_eq!(caller_of(r#"{"type":"IAMUser","userName":"alice"}"#), "alice");
-        assert_eq!(caller_of(r#"{"type":"IAMUser","arn":"arn:aws:iam::1:user/ops/bob"}"#), "bob");
         assert_eq!(
-            caller_of(r#"{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/Admin/alice@example.com"}"#),
+            caller_of(r#"{"type":"Root","arn":"arn:aws:iam::1:root"}"#),
+            "root"
+        );
+        assert_eq!(
+            caller_of(r#"{"type":"IAMUser","userName":"alice"}"#),
+            "alice"
+        );
+        assert_eq!(
+            caller_of(r#"{"type":"IAMUser","arn":"arn:aws:iam::1:user/ops/bob"}"#),
+            "bob"
+        );
+        assert_eq!(
+            caller_of(
+                r#"{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/Admin/alice@example.com"}"#
+            ),
             "Admin/alice@example.com"
         );
         assert_eq!(
-            caller_of(r#"{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"userName":"Admin"}}}"#),
+            caller_of(
+                r#"{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"userName":"Admin"}}}"#
+            ),
             "Admin"
         );
-        assert_eq!(caller_of(r#"{"type":"AWSService","invokedBy":"config.amazonaws.com"}"#), "config.amazonaws.com");
-        assert_eq!(caller_of(r#"{"type":"FederatedUser","arn":"arn:aws:sts::1:federated-user/carol"}"#), "carol");
-        assert_eq!(caller_of(r#"{"accountId":"1","invokedBy":"AWS Internal"}"#), "AWS Internal");
-        assert_eq!(caller_of(r#"{"type":"AWSAccount","principalId":"AIDAX","accountId":"2"}"#), "AIDAX");
+        assert_eq!(
+            caller_of(r#"{"type":"AWSService","invokedBy":"config.amazonaws.com"}"#),
+            "config.amazonaws.com"
+        );
+        assert_eq!(
+            caller_of(r#"{"type":"FederatedUser","arn":"arn:aws:sts::1:federated-user/carol"}"#),
+            "carol"
+        );
+        assert_eq!(
+            caller_of(r#"{"accountId":"1","invokedBy":"AWS Internal"}"#),
+            "AWS Internal"
+        );
+        assert_eq!(
+            caller_of(r#"{"type":"AWSAccount","principalId":"AIDAX","accountId":"2"}"#),
+            "AIDAX"
+        );
         assert_eq!(caller_of("{}"), "");
         assert_eq!(caller_of("\"weird\""), "");
     }
@@ -236,10 +271,13 @@ mod tests {
 
     #[test]
     fn records_without_a_usable_time_or_shape_are_rejected_with_a_reason() {
-        let reason = |text: &str| normalize(&serde_json::from_str::<Box<RawValue>>(text).unwrap()).unwrap_err();
+        let reason = |text: &str| {
+            normalize(&serde_json::from_str::<Box<RawValue>>(text).unwrap()).unwrap_err()
+        };
         assert!(reason("42").contains("not a JSON object but a number"));
         assert!(reason("{}").contains("no eventTime"));
-        assert!(reason(r#"{"eventTime":"ThisIsAWrongEventTime"}"#).contains("\"ThisIsAWrongEventTime\""));
+        assert!(reason(r#"{"eventTime":"ThisIsAWrongEventTime"}"#)
+            .contains("\"ThisIsAWrongEventTime\""));
     }
 
     #[test]
@@ -251,7 +289,10 @@ mod tests {
         .unwrap();
         let normalized = normalize(&raw).unwrap();
         assert_eq!(normalized.values[Field::EventName.index()], "RunInstances");
-        assert_eq!(normalized.values[Field::EventSource.index()], "ec2.amazonaws.com");
+        assert_eq!(
+            normalized.values[Field::EventSource.index()],
+            "ec2.amazonaws.com"
+        );
         assert_eq!(normalized.values[Field::Caller.index()], "");
     }
 }

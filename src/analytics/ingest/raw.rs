@@ -108,7 +108,7 @@ pub struct Resource<'a> {
     #[serde(borrow, rename = "ARNPrefix")]
     pub arn_prefix: Text<'a>,
     #[serde(borrow, rename = "type")]
-    pub resource_type: Text<'a>,
+    pub kind: Text<'a>,
 }
 
 /// `insightDetails`, for Insights events, which carry their API there.
@@ -126,7 +126,7 @@ pub struct InsightDetails<'a> {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Text<'a>(pub Option<Cow<'a, str>>);
 
-impl<'a> Text<'a> {
+impl Text<'_> {
     /// The text, or `""` when absent.
     pub fn as_str(&self) -> &str {
         self.0.as_deref().unwrap_or("")
@@ -157,7 +157,11 @@ impl<'de> Visitor<'de> for TextVisitor {
         Ok(Text(Some(Cow::Owned(text))))
     }
     fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
-        Ok(Text(Some(Cow::Borrowed(if value { "true" } else { "false" }))))
+        Ok(Text(Some(Cow::Borrowed(if value {
+            "true"
+        } else {
+            "false"
+        }))))
     }
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
         Ok(Text(Some(Cow::Owned(value.to_string()))))
@@ -254,7 +258,9 @@ impl<T> Default for LenientList<T> {
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for LenientList<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let items = deserializer.deserialize_any(ListVisitor::<T>(PhantomData))?;
-        Ok(LenientList(items.into_iter().filter_map(|item| item.0).collect()))
+        Ok(LenientList(
+            items.into_iter().filter_map(|item| item.0).collect(),
+        ))
     }
 }
 

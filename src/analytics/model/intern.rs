@@ -14,7 +14,10 @@ pub struct Dictionary {
 
 impl Default for Dictionary {
     fn default() -> Self {
-        let mut dictionary = Self { id_by_text: FxHashMap::default(), texts: Vec::new() };
+        let mut dictionary = Self {
+            id_by_text: FxHashMap::default(),
+            texts: Vec::new(),
+        };
         dictionary.intern("");
         dictionary
     }

@@ -62,7 +62,10 @@ mod tests {
     fn accepts_the_forms_cloudtrail_and_exporters_write() {
         let base = parse_event_time("2024-03-01T10:05:00Z").unwrap();
         assert_eq!(format_utc_seconds(base), "2024-03-01T10:05:00Z");
-        assert_eq!(parse_event_time("2024-03-01T10:05:00.250Z"), Some(base + 250));
+        assert_eq!(
+            parse_event_time("2024-03-01T10:05:00.250Z"),
+            Some(base + 250)
+        );
         assert_eq!(parse_event_time("2024-03-01T11:05:00+01:00"), Some(base));
         assert_eq!(parse_event_time("2024-03-01 10:05:00Z"), Some(base));
         assert_eq!(parse_event_time("2024-03-01 10:05:00.5"), Some(base + 500));

@@ -1,0 +1,95 @@
+//! Error-rate insights: the error rate over time, the failing (API, error) pairs, the callers
+//! with the most errors, and the access-denied family called out.
+
+use leptos::prelude::*;
+
+use crate::analytics::Field;
+use crate::ui::filters::apply_click;
+use crate::ui::format;
+use crate::ui::state::use_app_state;
+
+/// The insights card row.
+#[component]
+pub fn ErrorsPanel() -> impl IntoView {
+    let state = use_app_state();
+    let errors = Memo::new(move |_| state.dashboard.with(|dashboard| dashboard.errors.clone()));
+    let timeline = Memo::new(move |_| state.dashboard.with(|dashboard| dashboard.timeline.clone()));
+    let n_events = Memo::new(move |_| state.dashboard.with(|dashboard| dashboard.totals.n_events));
+    view! {
+        <section class="tv-insights" data-testid="error-insights">
+            <div class="tv-card">
+                <header class="tv-card__header">
+                    <h2>"Error rate over time"</h2>
+                    <span class="tv-card__meta">{move || {
+                        let errors = errors.get();
+                        format!("{} errors · {} of calls", format::count(errors.n_errors), format::percent(errors.n_errors as f64 / n_events.get().max(1) as f64))
+                    }}</span>
+                </header>
+                <svg class="tv-rate" viewBox="0 0 1000 80" preserveAspectRatio="none" data-testid="error-rate">
+                    {move || timeline.with(|timeline| {
+                        let slot = 1000.0 / timeline.buckets.len().max(1) as f64;
+                        timeline.buckets.iter().enumerate().filter(|(_, bucket)| bucket.count > 0).map(|(position, bucket)| {
+                            let rate = bucket.errors as f64 / bucket.count as f64;
+                            view! {
+                                <rect class="tv-rate__bar" x=position as f64 * slot y=80.0 - rate * 80.0 width=slot * 0.86 height=rate * 80.0
+                                    opacity=0.35 + 0.65 * rate>
+                                    <title>{format!("{} · {} error rate ({} of {})", format::time(bucket.start), format::percent(rate), bucket.errors, bucket.count)}</title>
+                                </rect>
+                            }
+                        }).collect::<Vec<_>>()
+                    })}
+                </svg>
+                <div class="tv-denied" data-testid="denied-summary" data-value=move || errors.get().n_denied>
+                    <strong>{move || format::count(errors.get().n_denied)}</strong>
+                    " access denied ("
+                    {move || format::percent(errors.get().n_denied as f64 / errors.get().n_errors.max(1) as f64)}
+                    " of errors)"
+                    <span class="tv-denied__codes">
+                        {move || errors.get().denied_codes.into_iter().map(|code| {
+                            let value = code.code.clone();
+                            view! { <span class="tv-tag" on:click=move |ev| apply_click(state, Field::ErrorCode, value.clone(), &ev)>{format!("{} {}", code.code, format::count(code.count))}</span> }
+                        }).collect::<Vec<_>>()}
+                    </span>
+                </div>
+            </div>
+            <div class="tv-card">
+                <header class="tv-card__header"><h2>"Failing calls"</h2><span class="tv-card__meta">"API · error · share of that API's calls"</span></header>
+                <table class="tv-mini" data-testid="error-pairs">
+                    <tbody>
+                        {move || errors.get().pairs.into_iter().map(|pair| {
+                            let code = pair.error_code.clone();
+                            view! {
+                                <tr data-testid="error-pair" data-key=format!("{} {}", pair.event_name, pair.error_code) data-count=pair.count
+                                    on:click=move |ev| apply_click(state, Field::ErrorCode, code.clone(), &ev)>
+                                    <td class="tv-mini__key">{pair.event_name.clone()}</td>
+                                    <td class="tv-mini__code">{pair.error_code.clone()}</td>
+                                    <td class="tv-mini__num">{format::count(pair.count)}</td>
+                                    <td class="tv-mini__num">{format::percent(pair.rate)}</td>
+                                </tr>
+                            }
+                        }).collect::<Vec<_>>()}
+                    </tbody>
+                </table>
+            </div>
+            <div class="tv-card">
+                <header class="tv-card__header"><h2>"Callers with most errors"</h2><span class="tv-card__meta">"errors · denied · error rate"</span></header>
+                <table class="tv-mini" data-testid="error-callers">
+                    <tbody>
+                        {move || errors.get().callers.into_iter().map(|caller| {
+                            let name = caller.caller.clone();
+                            view! {
+                                <tr data-testid="error-caller" data-key=caller.caller.clone() data-count=caller.errors
+                                    on:click=move |ev| apply_click(state, Field::Caller, name.clone(), &ev)>
+                                    <td class="tv-mini__key">{if caller.caller.is_empty() { "(no caller)".to_owned() } else { caller.caller.clone() }}</td>
+                                    <td class="tv-mini__num">{format::count(caller.errors)}</td>
+                                    <td class="tv-mini__num tv-mini__denied">{format::count(caller.denied)}</td>
+                                    <td class="tv-mini__num">{format::percent(caller.rate)}</td>
+                                </tr>
+                            }
+                        }).collect::<Vec<_>>()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

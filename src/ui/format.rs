@@ -1,0 +1,88 @@
+//! How numbers, shares, sizes, times and spans are written on the page. Display only.
+
+use crate::analytics::{format_utc_seconds, Millis};
+
+/// `1234567` → `1,234,567`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (position, digit) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// `0.0734` → `7.3%`; small non-zero shares keep a second digit.
+pub fn percent(share: f64) -> String {
+    let value = share * 100.0;
+    if value > 0.0 && value < 1.0 {
+        format!("{value:.2}%")
+    } else {
+        format!("{value:.1}%")
+    }
+}
+
+/// A byte count in B, KB, MB or GB (powers of 1000, as file managers show).
+pub fn bytes(n: u64) -> String {
+    let value = n as f64;
+    if value < 1e3 {
+        format!("{n} B")
+    } else if value < 1e6 {
+        format!("{:.1} KB", value / 1e3)
+    } else if value < 1e9 {
+        format!("{:.1} MB", value / 1e6)
+    } else {
+        format!("{:.2} GB", value / 1e9)
+    }
+}
+
+/// A time as `2024-03-01 10:05:00` (UTC).
+pub fn time(millis: Millis) -> String {
+    format_utc_seconds(millis)
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_owned()
+}
+
+/// A length of time such as `55 min`, `3 h 20 min`, `4 d 2 h`.
+pub fn span(millis: Millis) -> String {
+    let seconds = millis / 1000;
+    let (days, hours, minutes) = (
+        seconds / 86_400,
+        seconds % 86_400 / 3600,
+        seconds % 3600 / 60,
+    );
+    if days > 0 {
+        format!("{days} d {hours} h")
+    } else if hours > 0 {
+        format!("{hours} h {minutes} min")
+    } else if minutes > 0 {
+        format!("{minutes} min")
+    } else {
+        format!("{seconds} s")
+    }
+}
+
+/// A bucket width as a word: `1 min`, `30 min`, `1 h`, `1 d`.
+pub fn bucket(millis: Millis) -> String {
+    let minutes = millis / 60_000;
+    if minutes < 60 {
+        format!("{minutes} min")
+    } else if minutes < 1440 {
+        format!("{} h", minutes / 60)
+    } else {
+        format!("{} d", minutes / 1440)
+    }
+}
+
+/// A duration in milliseconds as `850 ms` or `2.41 s`.
+pub fn elapsed(millis: f64) -> String {
+    if millis < 1000.0 {
+        format!("{millis:.0} ms")
+    } else {
+        format!("{:.2} s", millis / 1000.0)
+    }
+}

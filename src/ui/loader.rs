@@ -1,0 +1,269 @@
+//! Getting files into the engine: the file and folder inputs, dropped files and folders (walked
+//! recursively), and the built-in demo; then one loop that reads them one by one, yielding to
+//! the browser between files so the page stays responsive and the progress bar moves.
+
+use std::collections::VecDeque;
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    DataTransfer, File, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry,
+    HtmlInputElement,
+};
+
+use crate::analytics::demo::demo_files;
+use crate::ui::state::{AppState, LoadState, LoadSummary};
+
+/// Where a file's bytes come from.
+pub enum Source {
+    /// A file the user gave the browser.
+    Browser(File),
+    /// Bytes already in memory (the demo).
+    Memory(Vec<u8>),
+}
+
+/// One file waiting to be read.
+pub struct InputFile {
+    /// The path shown in the ingest report (relative to the chosen folder's parent).
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Its bytes.
+    pub source: Source,
+}
+
+/// Files waiting to be read, shared by every way of adding files.
+#[derive(Clone, Copy)]
+pub struct LoadQueue {
+    pending: StoredValue<VecDeque<InputFile>, LocalStorage>,
+    running: StoredValue<bool, LocalStorage>,
+}
+
+impl LoadQueue {
+    /// An empty queue.
+    pub fn new() -> Self {
+        Self {
+            pending: StoredValue::new_local(VecDeque::new()),
+            running: StoredValue::new_local(false),
+        }
+    }
+}
+
+impl Default for LoadQueue {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Adds files to the queue and starts reading them if nothing is being read.
+pub fn load(state: AppState, queue: LoadQueue, inputs: Vec<InputFile>) {
+    if inputs.is_empty() {
+        return;
+    }
+    let n_files = inputs.len() as u64;
+    let n_bytes: u64 = inputs.iter().map(|input| input.size).sum();
+    let running = queue.running.get_value();
+    state.progress.update(|progress| {
+        if !running {
+            *progress = crate::ui::state::Progress {
+                state: LoadState::Loading,
+                ..Default::default()
+            };
+        }
+        progress.files_total += n_files;
+        progress.bytes_total += n_bytes;
+    });
+    queue.pending.update_value(|pending| pending.extend(inputs));
+    if !running {
+        queue.running.set_value(true);
+        spawn_local(run(state, queue));
+    }
+}
+
+/// The built-in demo trail as input files.
+pub fn demo_inputs() -> Vec<InputFile> {
+    demo_files()
+        .into_iter()
+        .map(|file| InputFile {
+            path: file.path,
+            size: file.bytes.len() as u64,
+            source: Source::Memory(file.bytes),
+        })
+        .collect()
+}
+
+/// How often, at most, the dashboard is refreshed while files are still arriving.
+const REFRESH_EVERY_MS: f64 = 300.0;
+
+async fn run(state: AppState, queue: LoadQueue) {
+    let started = now_ms();
+    let mut last_refresh = started;
+    let mut summary = LoadSummary {
+        elapsed_ms: 0.0,
+        events: 0,
+        files: 0,
+        bytes: 0,
+    };
+    while let Some(input) = queue
+        .pending
+        .try_update_value(VecDeque::pop_front)
+        .flatten()
+    {
+        let added = match input.source {
+            Source::Memory(bytes) => state.engine.ingest(&input.path, &bytes),
+            Source::Browser(file) => {
+                match gloo_file::futures::read_as_bytes(&gloo_file::Blob::from(file)).await {
+                    Ok(bytes) => state.engine.ingest(&input.path, &bytes),
+                    Err(error) => {
+                        state.engine.reject(
+                            &input.path,
+                            input.size,
+                            &format!("the browser could not read the file: {error}"),
+                        );
+                        0
+                    }
+                }
+            }
+        };
+        summary.events += added;
+        summary.files += 1;
+        summary.bytes += input.size;
+        state.progress.update(|progress| {
+            progress.files_done += 1;
+            progress.bytes_done += input.size;
+            progress.events += added;
+        });
+        if now_ms() - last_refresh > REFRESH_EVERY_MS {
+            state.engine.commit();
+            state.revision.update(|revision| *revision += 1);
+            last_refresh = now_ms();
+        }
+        // Let the browser paint and handle input between files.
+        TimeoutFuture::new(0).await;
+    }
+    state.engine.commit();
+    state.revision.update(|revision| *revision += 1);
+    summary.elapsed_ms = now_ms() - started;
+    queue.running.set_value(false);
+    state
+        .progress
+        .update(|progress| progress.state = LoadState::Done);
+    state.last_load.set(Some(summary));
+}
+
+/// Milliseconds from the page's time origin.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or(0.0, |performance| performance.now())
+}
+
+/// The files chosen in a file or folder input, with their paths relative to the chosen folder's
+/// parent when a folder was chosen.
+pub fn inputs_from_element(input: &HtmlInputElement) -> Vec<InputFile> {
+    let Some(list) = input.files() else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|index| list.get(index))
+        .map(input_from_file)
+        .collect()
+}
+
+fn input_from_file(file: File) -> InputFile {
+    let relative = js_sys::Reflect::get(&file, &JsValue::from_str("webkitRelativePath"))
+        .ok()
+        .and_then(|value| value.as_string())
+        .unwrap_or_default();
+    let path = if relative.is_empty() {
+        file.name()
+    } else {
+        relative
+    };
+    InputFile {
+        path,
+        size: file.size() as u64,
+        source: Source::Browser(file),
+    }
+}
+
+/// Takes what was dropped: entries must be taken while the event is being handled, files and
+/// folders are then read asynchronously (folders recursively) and queued.
+pub fn accept_drop(state: AppState, queue: LoadQueue, transfer: &DataTransfer) {
+    let mut entries = Vec::new();
+    let mut loose = Vec::new();
+    let items = transfer.items();
+    for index in 0..items.length() {
+        let Some(item) = items.get(index) else {
+            continue;
+        };
+        if item.kind() != "file" {
+            continue;
+        }
+        match item.webkit_get_as_entry() {
+            Ok(Some(entry)) => entries.push(entry),
+            _ => loose.extend(item.get_as_file().ok().flatten()),
+        }
+    }
+    if entries.is_empty() && loose.is_empty() {
+        if let Some(list) = transfer.files() {
+            loose.extend((0..list.length()).filter_map(|index| list.get(index)));
+        }
+    }
+    spawn_local(async move {
+        let mut inputs: Vec<InputFile> = loose.into_iter().map(input_from_file).collect();
+        inputs.extend(walk(entries).await);
+        load(state, queue, inputs);
+    });
+}
+
+/// Every file under the dropped entries, depth first.
+async fn walk(roots: Vec<FileSystemEntry>) -> Vec<InputFile> {
+    let mut inputs = Vec::new();
+    let mut stack = roots;
+    while let Some(entry) = stack.pop() {
+        let path = entry.full_path().trim_start_matches('/').to_owned();
+        if entry.is_directory() {
+            let reader = entry
+                .unchecked_into::<FileSystemDirectoryEntry>()
+                .create_reader();
+            // readEntries hands out a directory in chunks; an empty chunk means the end.
+            while let Ok(chunk) = read_entries(&reader).await {
+                if chunk.length() == 0 {
+                    break;
+                }
+                stack.extend(chunk.iter().map(JsCast::unchecked_into::<FileSystemEntry>));
+            }
+        } else if let Ok(file) = entry_file(&entry.unchecked_into::<FileSystemFileEntry>()).await {
+            let path = if path.is_empty() { file.name() } else { path };
+            inputs.push(InputFile {
+                path,
+                size: file.size() as u64,
+                source: Source::Browser(file),
+            });
+        }
+    }
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    inputs
+}
+
+async fn read_entries(
+    reader: &web_sys::FileSystemDirectoryReader,
+) -> Result<js_sys::Array, JsValue> {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        if let Err(error) = reader.read_entries_with_callback_and_callback(&resolve, &reject) {
+            reject.call1(&JsValue::NULL, &error).ok();
+        }
+    });
+    Ok(JsFuture::from(promise).await?.unchecked_into())
+}
+
+async fn entry_file(entry: &FileSystemFileEntry) -> Result<File, JsValue> {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        entry.file_with_callback_and_callback(&resolve, &reject);
+    });
+    Ok(JsFuture::from(promise).await?.unchecked_into())
+}

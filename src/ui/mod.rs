@@ -1,0 +1,91 @@
+//! The Leptos shell: lays out the dashboard and wires the inputs. No analytics logic lives
+//! here; every figure comes from [`crate::analytics`] through [`engine::Engine`].
+
+// Component props are moved into the component by the macro; passing by value is the idiom.
+#![allow(clippy::needless_pass_by_value)]
+
+pub mod empty_state;
+pub mod engine;
+pub mod errors_panel;
+pub mod event_detail;
+pub mod event_table;
+pub mod filters;
+pub mod format;
+pub mod header;
+pub mod ingest_report;
+pub mod loader;
+pub mod state;
+pub mod stats;
+pub mod timeline;
+pub mod top_list;
+
+use leptos::prelude::*;
+
+use crate::analytics::Field;
+use crate::ui::empty_state::EmptyState;
+use crate::ui::errors_panel::ErrorsPanel;
+use crate::ui::event_detail::EventDetail;
+use crate::ui::event_table::EventTable;
+use crate::ui::filters::FilterBar;
+use crate::ui::header::Header;
+use crate::ui::ingest_report::IngestReport;
+use crate::ui::loader::{accept_drop, LoadQueue};
+use crate::ui::state::AppState;
+use crate::ui::stats::Stats;
+use crate::ui::timeline::Timeline;
+use crate::ui::top_list::TopList;
+
+/// Mounts the app on the page's body.
+pub fn mount() {
+    leptos::mount::mount_to_body(App);
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    let queue = LoadQueue::new();
+    provide_context(state);
+    provide_context(queue);
+    let dragging = RwSignal::new(false);
+    let has_data = Memo::new(move |_| state.has_data());
+    view! {
+        <div class="tv-app" data-testid="drop-zone" class:tv-app--dragging=move || dragging.get()
+            on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); dragging.set(true); }
+            on:dragleave=move |ev: web_sys::DragEvent| { if ev.related_target().is_none() { dragging.set(false); } }
+            on:drop=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                dragging.set(false);
+                if let Some(transfer) = ev.data_transfer() { accept_drop(state, queue, &transfer); }
+            }>
+            <Header />
+            <Show when=move || has_data.get() fallback=|| view! { <EmptyState /> }>
+                <main class="tv-main">
+                    <FilterBar />
+                    <Stats />
+                    <div class="tv-body">
+                        <aside class="tv-sidebar">
+                            <TopList field=Field::Caller test_id="top-callers" title="Top callers" />
+                            <TopList field=Field::EventName test_id="top-events" title="Top event names" />
+                            <TopList field=Field::EventSource test_id="top-services" title="Top services" />
+                            <TopList field=Field::ErrorCode test_id="top-errors" title="Top error codes" />
+                            <TopList field=Field::SourceIp test_id="top-ips" title="Top source IPs" />
+                            <TopList field=Field::Region test_id="top-regions" title="Regions" />
+                            <TopList field=Field::Account test_id="top-accounts" title="Accounts" />
+                        </aside>
+                        <div class="tv-content">
+                            <Timeline />
+                            <ErrorsPanel />
+                            <div class="tv-split" class:tv-split--open=move || state.open_event.get().is_some()>
+                                <EventTable />
+                                <EventDetail />
+                            </div>
+                            <IngestReport />
+                        </div>
+                    </div>
+                </main>
+            </Show>
+            <div class="tv-drop-overlay" aria-hidden="true"><span>"Drop files or folders to add them"</span></div>
+        </div>
+    }
+}

@@ -1,0 +1,138 @@
+//! The app state: one `Copy` struct of signals in context, and the memos that turn
+//! (revision, query) into view-models through the engine. Components only read these.
+
+use leptos::prelude::*;
+
+use crate::analytics::{Dashboard, FileReport, Ledger, Query, Selection};
+use crate::ui::engine::Engine;
+
+/// Where loading stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LoadState {
+    /// Nothing has been loaded yet, or everything was cleared.
+    #[default]
+    Idle,
+    /// Files are being read.
+    Loading,
+    /// The last batch finished.
+    Done,
+}
+
+impl LoadState {
+    /// The state as the page spells it in `data-state`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoadState::Idle => "idle",
+            LoadState::Loading => "loading",
+            LoadState::Done => "done",
+        }
+    }
+}
+
+/// Progress of the current (or last) batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Progress {
+    /// Where loading stands.
+    pub state: LoadState,
+    /// Files read in this batch.
+    pub files_done: u64,
+    /// Files in this batch.
+    pub files_total: u64,
+    /// Bytes read in this batch.
+    pub bytes_done: u64,
+    /// Bytes in this batch.
+    pub bytes_total: u64,
+    /// Events kept so far in this batch.
+    pub events: u64,
+}
+
+/// How long the last batch took.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoadSummary {
+    /// Wall time from the first read to the last commit, in milliseconds.
+    pub elapsed_ms: f64,
+    /// Events kept by the batch.
+    pub events: u64,
+    /// Files in the batch.
+    pub files: u64,
+    /// Bytes read by the batch.
+    pub bytes: u64,
+}
+
+/// Everything the components share.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The seam to the analytics.
+    pub engine: Engine,
+    /// Bumped whenever the dataset changes; every memo depends on it.
+    pub revision: RwSignal<u64>,
+    /// What the user is looking at.
+    pub query: RwSignal<Query>,
+    /// The event open in the detail panel.
+    pub open_event: RwSignal<Option<u32>>,
+    /// Loading progress.
+    pub progress: RwSignal<Progress>,
+    /// The last finished batch.
+    pub last_load: RwSignal<Option<LoadSummary>>,
+    /// The events the query selects.
+    pub selection: Memo<Selection>,
+    /// The dashboard of the selection.
+    pub dashboard: Memo<Dashboard>,
+    /// Every file read.
+    pub files: Memo<Vec<FileReport>>,
+    /// Totals over everything loaded.
+    pub ledger: Memo<Ledger>,
+}
+
+impl AppState {
+    /// Creates the state and its memos.
+    pub fn new() -> Self {
+        let engine = Engine::new();
+        let revision = RwSignal::new(0u64);
+        let query = RwSignal::new(Query::default());
+        let selection = Memo::new(move |_| {
+            revision.track();
+            query.with(|query| engine.select(query))
+        });
+        let dashboard = Memo::new(move |_| {
+            let selection = selection.get();
+            query.with(|query| engine.dashboard(&selection, query))
+        });
+        let files = Memo::new(move |_| {
+            revision.track();
+            engine.files()
+        });
+        let ledger = Memo::new(move |_| {
+            revision.track();
+            engine.ledger()
+        });
+        Self {
+            engine,
+            revision,
+            query,
+            open_event: RwSignal::new(None),
+            progress: RwSignal::new(Progress::default()),
+            last_load: RwSignal::new(None),
+            selection,
+            dashboard,
+            files,
+            ledger,
+        }
+    }
+
+    /// Whether any file has been read.
+    pub fn has_data(&self) -> bool {
+        self.ledger.with(|ledger| ledger.n_files > 0)
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The app state from context.
+pub fn use_app_state() -> AppState {
+    expect_context::<AppState>()
+}

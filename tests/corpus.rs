@@ -1,0 +1,165 @@
+//! Compatibility with the public CloudTrail corpus (real and documented files, provenance in the
+//! corpus's `SOURCES.md`). Runs when `TRAILVIEW_CORPUS` names the corpus folder; `.ci/run` sets
+//! it when the folder is present. Checks the documented counts of the Records-shaped sources and
+//! that every file of every source loads with a balanced ledger.
+
+// A test that cannot read its own fixtures should fail loudly, not limp on.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use trailview::analytics::{format_utc_seconds, Dataset, FileStatus, Query};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("TRAILVIEW_CORPUS");
+    if dir.is_none() {
+        eprintln!("SKIP: TRAILVIEW_CORPUS is not set");
+    }
+    dir.map(PathBuf::from)
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+fn load(dataset: &mut Dataset, root: &Path, files: &[PathBuf]) {
+    for path in files {
+        let relative = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        dataset.ingest_file(&relative, &std::fs::read(path).unwrap());
+    }
+    dataset.commit();
+}
+
+#[test]
+fn invictus_real_trail_loads_with_its_documented_counts() {
+    let Some(root) = corpus() else { return };
+    let dir = root.join("invictus-aws-dataset/CloudTrail");
+    let mut dataset = Dataset::default();
+    load(&mut dataset, &root, &files_in(&dir));
+    assert_eq!(dataset.files().len(), 55);
+    for file in dataset.files() {
+        assert_eq!(
+            file.status,
+            FileStatus::Ok,
+            "{}: {}",
+            file.path,
+            file.message
+        );
+    }
+    let query = Query::default();
+    let dashboard = dataset.dashboard(&dataset.select(&query), &query);
+    assert_eq!(dashboard.totals.n_events, 2900);
+    assert_eq!(dashboard.totals.n_errors, 300);
+    let (first, last) = dashboard.totals.time_span.unwrap();
+    assert_eq!(format_utc_seconds(first), "2023-07-10T11:42:18Z");
+    assert_eq!(format_utc_seconds(last), "2023-07-10T12:37:50Z");
+    let event_names = dashboard
+        .tops
+        .iter()
+        .find(|list| list.field == trailview::analytics::Field::EventName)
+        .unwrap();
+    assert_eq!(event_names.n_distinct, 260);
+    let ledger = dataset.ledger();
+    assert_eq!(
+        (ledger.read, ledger.duplicates, ledger.rejected),
+        (2900, 0, 0)
+    );
+}
+
+#[test]
+fn aws_documentation_examples_load_records_and_list_digests() {
+    let Some(root) = corpus() else { return };
+    let dir = root.join("awsdocs-cloudtrail-user-guide-examples");
+    let files = files_in(&dir);
+    let mut dataset = Dataset::default();
+    load(&mut dataset, &root, &files);
+    let mut n_records_shaped = 0;
+    let mut n_digests = 0;
+    for (path, report) in files.iter().zip(dataset.files()) {
+        let value: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        if let Some(records) = value.get("Records").and_then(|records| records.as_array()) {
+            assert_eq!(
+                report.status,
+                FileStatus::Ok,
+                "{}: {}",
+                report.path,
+                report.message
+            );
+            assert_eq!(report.indexed, records.len() as u64, "{}", report.path);
+            n_records_shaped += records.len();
+        } else if value.get("digestStartTime").is_some() {
+            assert_eq!(report.status, FileStatus::Digest, "{}", report.path);
+            n_digests += 1;
+        }
+    }
+    // SOURCES.md: 12 records in Records envelopes (the rest are single records) and 2 digests.
+    assert_eq!((n_records_shaped, n_digests), (12, 2));
+    assert_eq!(dataset.n_events(), 12);
+}
+
+#[test]
+fn every_corpus_file_loads_with_a_balanced_ledger_and_faults_are_explained() {
+    let Some(root) = corpus() else { return };
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    sources.sort();
+    let mut dataset = Dataset::default();
+    let mut n_files = 0;
+    let mut stack = sources;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                n_files += 1;
+                let report = dataset
+                    .ingest_file(&path.to_string_lossy(), &std::fs::read(&path).unwrap())
+                    .clone();
+                assert_eq!(
+                    report.read,
+                    report.indexed + report.duplicates + report.rejected,
+                    "{}",
+                    report.path
+                );
+                if matches!(report.status, FileStatus::Partial | FileStatus::Rejected) {
+                    assert!(!report.message.is_empty(), "{} needs a reason", report.path);
+                }
+            }
+        }
+    }
+    dataset.commit();
+    assert!(
+        n_files > 100,
+        "the corpus should hold well over 100 files, found {n_files}"
+    );
+    let bad = dataset
+        .files()
+        .iter()
+        .find(|file| file.path.ends_with("SerializerTestFileBadJsonFormat.json"))
+        .unwrap();
+    assert_ne!(
+        bad.status,
+        FileStatus::Ok,
+        "deliberately invalid JSON must not pass as ok"
+    );
+    assert!(
+        bad.message.contains("invalid JSON at byte"),
+        "{}",
+        bad.message
+    );
+}

@@ -1,0 +1,459 @@
+// Browser tests of the dashboard: headless Chromium drives the built page (dist/), uploads
+// the fixtures through the real file inputs and reads what the page shows through its
+// data-testid contract. Expected figures come from oracle.mjs, which reads the same files.
+//
+// Environment:
+//   TRAILVIEW_DIST           the built page (default: <repo>/dist)
+//   TRAILVIEW_E2E_REQUIRED=1 fail instead of skipping when the built page is missing
+//   TRAILVIEW_CORPUS         a directory holding invictus-aws-dataset/CloudTrail (optional)
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { ARTIFACTS, FIXTURES, distDir, distExists, launch } from './harness.mjs';
+import { byteOrder, canonical, computeExpected, formatTime, listFiles, parseTime, TOP_LISTS } from './oracle.mjs';
+
+const TIMEOUT = 60_000;
+const SETTLE = 15_000;
+
+const LIST_IDS = {
+  callers: 'top-callers',
+  events: 'top-events',
+  services: 'top-services',
+  ips: 'top-ips',
+  regions: 'top-regions',
+  accounts: 'top-accounts',
+  errors: 'top-errors',
+};
+const STAT_IDS = ['events', 'files', 'rejected', 'duplicates', 'conflicts', 'principals', 'errors'];
+
+const required = process.env.TRAILVIEW_E2E_REQUIRED === '1';
+const skip = !distExists() && !required
+  ? `no built page at ${path.join(distDir(), 'index.html')} (build it with trunk; TRAILVIEW_E2E_REQUIRED=1 turns this skip into a failure)`
+  : false;
+
+const TRAIL = path.join(FIXTURES, 'trail');
+const SINGLE = path.join(FIXTURES, 'single');
+
+let session;
+
+before(async () => {
+  if (!skip) session = await launch();
+});
+
+after(async () => {
+  await session?.close();
+});
+
+/** Runs `body(page, t)` on a fresh tab, then fails on any page/console error or foreign request. */
+function withPage(body) {
+  return async (t) => {
+    assert.ok(distExists(), `no built page at ${distDir()}`);
+    const page = await session.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    try {
+      // The app is mounted (and its inputs live) once the demo button shows.
+      await page.locator(testid('demo-button')).waitFor({ state: 'visible' });
+      await body(page, t);
+    } finally {
+      session.assertClean();
+    }
+  };
+}
+
+const testid = (id) => `[data-testid="${id}"]`;
+const number = (text) => (text === null || text === undefined || text === '' ? null : Number(text));
+
+/** Everything the dashboard shows, read in one pass. */
+function snapshot(page) {
+  return page.evaluate(({ statIds, listIds }) => {
+    const one = (id) => document.querySelector(`[data-testid="${id}"]`);
+    const all = (root, id) => [...(root ?? document).querySelectorAll(`[data-testid="${id}"]`)];
+    const attr = (el, name) => (el ? el.getAttribute(name) : null);
+    const value = (id) => {
+      const v = attr(one(id), 'data-value');
+      return v === null || v === '' ? null : Number(v);
+    };
+    const stats = Object.fromEntries(statIds.map((name) => [name, value(`stat-${name}`)]));
+    const top = Object.fromEntries(Object.entries(listIds).map(([name, id]) => [
+      name,
+      all(one(id), 'top-item').map((item) => ({ key: item.getAttribute('data-key'), count: Number(item.getAttribute('data-count')) })),
+    ]));
+    const span = { start: attr(one('time-span'), 'data-start'), end: attr(one('time-span'), 'data-end') };
+    const rows = all(one('ingest-report'), 'file-row').map((row) => Object.fromEntries(
+      ['file', 'status', 'read', 'events', 'duplicates', 'conflicts', 'rejected', 'message']
+        .map((name) => [name, row.getAttribute(`data-${name}`)]),
+    ));
+    const buckets = all(one('timeline'), 'timeline-bucket').map((bucket) => ({
+      start: bucket.getAttribute('data-start'),
+      count: Number(bucket.getAttribute('data-count')),
+      errors: Number(bucket.getAttribute('data-errors')),
+    }));
+    const progress = one('progress');
+    const summary = one('load-summary');
+    return {
+      stats,
+      top,
+      span,
+      rows,
+      buckets,
+      chips: all(document, 'filter-chip').map((chip) => ({
+        field: chip.getAttribute('data-field'),
+        value: chip.getAttribute('data-value'),
+        exclude: chip.getAttribute('data-exclude'),
+      })),
+      eventRows: all(document, 'event-row').length,
+      progress: progress && Object.fromEntries(
+        ['state', 'done', 'total', 'files-done', 'files-total', 'events'].map((name) => [name, progress.getAttribute(`data-${name}`)]),
+      ),
+      summary: summary && { ms: summary.getAttribute('data-ms'), events: summary.getAttribute('data-events'), files: summary.getAttribute('data-files') },
+    };
+  }, { statIds: STAT_IDS, listIds: LIST_IDS });
+}
+
+/** Polls `read()` until `ok(value)` or the time runs out; returns the last value either way. */
+async function eventually(read, ok, timeout = SETTLE) {
+  const deadline = Date.now() + timeout;
+  let value = await read();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
+
+/** Waits until the progress element reports a finished load; returns its attributes. */
+async function waitForLoad(page, expectedFiles) {
+  await page.waitForFunction(() => {
+    const progress = document.querySelector('[data-testid="progress"]');
+    if (!progress || progress.getAttribute('data-state') !== 'done') return false;
+    const done = Number(progress.getAttribute('data-files-done'));
+    const total = Number(progress.getAttribute('data-files-total'));
+    return total > 0 && done === total;
+  }, null, { timeout: TIMEOUT });
+  const { progress } = await snapshot(page);
+  if (expectedFiles !== undefined) {
+    assert.equal(number(progress['files-total']), expectedFiles, 'progress data-files-total');
+  }
+  assert.equal(progress.done, progress.total, 'progress data-done == data-total once done');
+  return progress;
+}
+
+/** The figures from a snapshot that an oracle result predicts. */
+function figures(shot) {
+  return {
+    stats: {
+      events: shot.stats.events,
+      files: shot.stats.files,
+      rejected: shot.stats.rejected,
+      duplicates: shot.stats.duplicates,
+      conflicts: shot.stats.conflicts,
+      principals: shot.stats.principals,
+      errors: shot.stats.errors,
+    },
+    span: { start: toSecond(shot.span.start), end: toSecond(shot.span.end) },
+    top: shot.top,
+  };
+}
+
+/** An RFC 3339 instant as YYYY-MM-DDTHH:MM:SSZ (so `…:14.000Z` and `…:14Z` compare equal). */
+function toSecond(text) {
+  const ms = parseTime(text);
+  return ms === null ? text : formatTime(ms);
+}
+
+function predicted(expected) {
+  const { totals } = expected;
+  return {
+    stats: {
+      events: totals.events,
+      files: totals.files,
+      rejected: totals.rejected,
+      duplicates: totals.duplicates,
+      conflicts: totals.conflicts,
+      principals: totals.principals,
+      errors: totals.errors,
+    },
+    span: { start: totals.start, end: totals.end },
+    top: Object.fromEntries(TOP_LISTS.map((name) => [name, expected.top[name]])),
+  };
+}
+
+/** Loads, waits, and returns the first snapshot whose figures match the oracle (or the last one). */
+async function loadAndSettle(page, expected, nFiles) {
+  await waitForLoad(page, nFiles);
+  const want = predicted(expected);
+  return eventually(() => snapshot(page), (shot) => {
+    try {
+      assert.deepEqual(figures(shot), want);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Checks every file-row against the oracle; `prefix` is prepended to the oracle's paths. */
+function checkRows(rows, expected, prefix) {
+  const byFile = new Map(rows.map((row) => [row.file, row]));
+  assert.equal(byFile.size, rows.length, 'each file has one file-row');
+  const wantFiles = Object.keys(expected.files).map((file) => prefix + file).sort(byteOrder);
+  assert.deepEqual([...byFile.keys()].sort(byteOrder), wantFiles, 'file-row data-file values');
+
+  const grouped = new Set(expected.dedupeGroups.flat());
+  for (const [file, want] of Object.entries(expected.files)) {
+    const row = byFile.get(prefix + file);
+    const got = {
+      status: row.status,
+      read: number(row.read),
+      events: number(row.events),
+      duplicates: number(row.duplicates),
+      conflicts: number(row.conflicts),
+      rejected: number(row.rejected),
+    };
+    assert.equal(got.read, got.events + got.duplicates + got.rejected, `ledger of ${row.file}: read == events + duplicates + rejected`);
+    const exact = { status: want.status, read: want.read, rejected: want.rejected };
+    if (!grouped.has(file)) Object.assign(exact, { events: want.indexed, duplicates: want.duplicates, conflicts: want.conflicts });
+    const shown = Object.fromEntries(Object.keys(exact).map((key) => [key, got[key]]));
+    assert.deepEqual(shown, exact, `file-row ${row.file}`);
+    if (row.status === 'partial' || row.status === 'rejected') {
+      assert.ok(row.message && row.message.trim(), `file-row ${row.file} (${row.status}) says why in data-message`);
+    }
+  }
+  // Files that share eventIDs split duplicates and conflicts by processing order; their sums
+  // do not depend on it.
+  for (const group of expected.dedupeGroups) {
+    const sum = (pick) => group.reduce((total, file) => total + pick(file), 0);
+    assert.deepEqual(
+      {
+        events: sum((file) => number(byFile.get(prefix + file).events)),
+        duplicates: sum((file) => number(byFile.get(prefix + file).duplicates)),
+        conflicts: sum((file) => number(byFile.get(prefix + file).conflicts)),
+      },
+      {
+        events: sum((file) => expected.files[file].indexed),
+        duplicates: sum((file) => expected.files[file].duplicates),
+        conflicts: sum((file) => expected.files[file].conflicts),
+      },
+      `file-rows sharing eventIDs: ${group.map((file) => prefix + file).join(', ')}`,
+    );
+  }
+}
+
+/** Top lists hold at most 10 items, ordered by count descending then key ascending. */
+function checkTopOrder(top) {
+  for (const [name, items] of Object.entries(top)) {
+    assert.ok(items.length <= 10, `${LIST_IDS[name]} has at most 10 items`);
+    for (let i = 1; i < items.length; i += 1) {
+      const [a, b] = [items[i - 1], items[i]];
+      assert.ok(a.count > b.count || (a.count === b.count && a.key < b.key), `${LIST_IDS[name]} order at ${i}: ${JSON.stringify(a)} before ${JSON.stringify(b)}`);
+    }
+  }
+}
+
+async function uploadFolder(page, dir) {
+  await page.setInputFiles(testid('folder-input'), dir);
+}
+
+async function uploadSingle(page) {
+  const files = listFiles(SINGLE).map((file) => path.join(SINGLE, file));
+  await page.setInputFiles(testid('file-input'), files);
+  return files.length;
+}
+
+const totalBytes = (dir) => listFiles(dir).reduce((sum, file) => sum + fs.statSync(path.join(dir, file)).size, 0);
+
+// ---------------------------------------------------------------------------------------------
+
+test('1. the page loads cleanly and the demo fills the dashboard', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  await page.locator(testid('demo-button')).waitFor({ state: 'visible' });
+  session.assertClean(); // nothing went wrong while the page started
+  await page.click(testid('demo-button'));
+  await waitForLoad(page);
+  const shot = await eventually(() => snapshot(page), (s) =>
+    s.stats.events > 1000 && s.buckets.length > 0 && s.top.events.length > 0
+    && s.buckets.reduce((sum, b) => sum + b.count, 0) === s.stats.events);
+
+  assert.ok(shot.stats.events > 1000, `stat-events ${shot.stats.events} > 1000`);
+  assert.ok(shot.buckets.length > 0, 'the timeline has buckets');
+  assert.equal(shot.buckets.reduce((sum, b) => sum + b.count, 0), shot.stats.events, 'timeline buckets sum to stat-events');
+  assert.equal(shot.buckets.reduce((sum, b) => sum + b.errors, 0), shot.stats.errors, 'timeline bucket errors sum to stat-errors');
+  for (const bucket of shot.buckets) {
+    assert.notEqual(parseTime(bucket.start), null, `bucket data-start ${bucket.start} is RFC 3339`);
+    assert.ok(bucket.errors <= bucket.count, 'a bucket has no more errors than events');
+  }
+  for (const name of ['callers', 'events', 'services', 'ips', 'regions', 'accounts']) {
+    assert.ok(shot.top[name].length > 0, `${LIST_IDS[name]} has items`);
+  }
+  if (shot.stats.errors > 0) assert.ok(shot.top.errors.length > 0, 'top-errors has items');
+  checkTopOrder(shot.top);
+  assert.ok(shot.stats.principals >= shot.top.callers.length, 'stat-principals counts at least the listed callers');
+  const [start, end] = [parseTime(shot.span.start), parseTime(shot.span.end)];
+  assert.ok(start !== null && end !== null && start <= end, `time-span ${shot.span.start} .. ${shot.span.end}`);
+  assert.ok(shot.eventRows > 0, 'the event table shows rows');
+
+  assert.ok(shot.summary, 'load-summary is shown');
+  assert.equal(number(shot.summary.events), shot.stats.events, 'load-summary data-events');
+  const ms = number(shot.summary.ms);
+  assert.ok(Number.isFinite(ms) && ms >= 0, `load-summary data-ms ${shot.summary.ms}`);
+  console.log(`demo: ${shot.stats.events} events in ${ms} ms`);
+}));
+
+test('2. files chosen through file-input are counted like the oracle counts them', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const expected = computeExpected(SINGLE);
+  const nFiles = await uploadSingle(page);
+  const shot = await loadAndSettle(page, expected, nFiles);
+  assert.deepEqual(figures(shot), predicted(expected));
+  checkRows(shot.rows, expected, '');
+  assert.equal(number(shot.progress.total), totalBytes(SINGLE), 'progress data-total is the bytes of the files');
+  assert.equal(number(shot.progress.events), expected.totals.events, 'progress data-events');
+  assert.equal(number(shot.summary?.events), expected.totals.events, 'load-summary data-events');
+}));
+
+test('3. a whole AWSLogs folder through folder-input matches the oracle file by file', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const expected = computeExpected(TRAIL);
+  await uploadFolder(page, TRAIL);
+  const shot = await loadAndSettle(page, expected, listFiles(TRAIL).length);
+  assert.deepEqual(figures(shot), predicted(expected));
+  checkRows(shot.rows, expected, 'trail/');
+  assert.equal(number(shot.progress.total), totalBytes(TRAIL), 'progress data-total is the bytes of the files');
+  assert.equal(number(shot.summary?.events), expected.totals.events, 'load-summary data-events');
+}));
+
+test('4. clicking a top item filters, its chip removes the filter, Ctrl-click excludes', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const expected = computeExpected(TRAIL);
+  await uploadFolder(page, TRAIL);
+  const loaded = await loadAndSettle(page, expected, listFiles(TRAIL).length);
+  const total = loaded.stats.events;
+  assert.equal(total, expected.totals.events);
+  const { key, count } = expected.top.events[0];
+  assert.deepEqual(loaded.top.events[0], { key, count });
+  const item = page.locator(`${testid('top-events')} ${testid('top-item')}[data-key=${JSON.stringify(key)}]`);
+
+  await item.click();
+  let shot = await eventually(() => snapshot(page), (s) => s.stats.events === count && s.chips.length === 1);
+  assert.equal(shot.stats.events, count, `stat-events after choosing ${key}`);
+  assert.equal(shot.chips.length, 1, 'one filter-chip');
+  assert.equal(shot.chips[0].value, key);
+  assert.equal(shot.chips[0].exclude, 'false');
+  assert.deepEqual(shot.top.events, [{ key, count }], 'top-events holds only the chosen name');
+
+  await page.locator(`${testid('filter-chip')} ${testid('filter-chip-remove')}`).click();
+  shot = await eventually(() => snapshot(page), (s) => s.stats.events === total && s.chips.length === 0);
+  assert.equal(shot.stats.events, total, 'removing the chip restores the total');
+  assert.equal(shot.chips.length, 0);
+
+  await item.click({ modifiers: ['Control'] });
+  shot = await eventually(() => snapshot(page), (s) => s.stats.events === total - count && s.chips.length === 1);
+  assert.equal(shot.stats.events, total - count, `stat-events after excluding ${key}`);
+  assert.equal(shot.chips.length, 1);
+  assert.equal(shot.chips[0].value, key);
+  assert.equal(shot.chips[0].exclude, 'true');
+  assert.ok(!shot.top.events.some((entry) => entry.key === key), 'the excluded name leaves top-events');
+}));
+
+test('5. clicking an event row shows that event\'s JSON', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const expected = computeExpected(SINGLE);
+  await uploadSingle(page);
+  await loadAndSettle(page, expected);
+  const row = page.locator(testid('event-row')).first();
+  const eventId = await row.getAttribute('data-event-id');
+  assert.ok(eventId, 'event-row has data-event-id');
+  await row.click();
+  const text = await eventually(
+    () => page.evaluate(() => {
+      const detail = document.querySelector('[data-testid="event-detail"]');
+      return (detail?.querySelector('pre') ?? detail)?.textContent ?? '';
+    }),
+    (value) => {
+      try {
+        return JSON.parse(value.trim()).eventID === eventId;
+      } catch {
+        return false;
+      }
+    },
+  );
+  let shown;
+  assert.doesNotThrow(() => { shown = JSON.parse(text.trim()); }, 'event-detail holds valid JSON');
+  assert.equal(shown.eventID, eventId, 'event-detail shows the clicked row');
+  const originals = expected.records.filter(({ record }) => record.eventID === eventId).map(({ record }) => canonical(record));
+  assert.ok(originals.includes(canonical(shown)), 'event-detail is the record as it is in the file');
+}));
+
+test('6. dragging across the timeline narrows the time span and the selection', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const expected = computeExpected(SINGLE);
+  await uploadSingle(page);
+  const before = await loadAndSettle(page, expected);
+  const total = before.stats.events;
+  const [oldStart, oldEnd] = [parseTime(before.span.start), parseTime(before.span.end)];
+  assert.ok(oldStart !== null && oldEnd !== null && oldStart < oldEnd, `time-span ${before.span.start} .. ${before.span.end}`);
+
+  const box = await page.locator(`${testid('timeline')} svg`).first().boundingBox();
+  assert.ok(box && box.width > 0 && box.height > 0, 'the timeline svg is visible');
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.3, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.45, y, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
+  await page.mouse.up();
+
+  const shot = await eventually(() => snapshot(page), (s) =>
+    (s.span.start !== before.span.start || s.span.end !== before.span.end) && s.stats.events < total);
+  const [start, end] = [parseTime(shot.span.start), parseTime(shot.span.end)];
+  assert.ok(start !== null && end !== null, `time-span ${shot.span.start} .. ${shot.span.end}`);
+  assert.ok(oldStart <= start && start <= end && end <= oldEnd, `new span ${shot.span.start} .. ${shot.span.end} lies within ${before.span.start} .. ${before.span.end}`);
+  assert.ok(end - start < oldEnd - oldStart, 'the span is narrower');
+  assert.ok(shot.stats.events > 0 && shot.stats.events < total, `0 < stat-events ${shot.stats.events} < ${total}`);
+  // The span is shown to the second; an event is surely inside when at least a second after
+  // the shown start and before the shown end, surely outside before the start or a second
+  // past the end.
+  const times = expected.records.map(({ record }) => parseTime(record.eventTime));
+  const surely = times.filter((t) => t >= start + 1000 && t < end).length;
+  const possibly = times.filter((t) => t >= start && t < end + 1000).length;
+  assert.ok(surely <= shot.stats.events && shot.stats.events <= possibly,
+    `stat-events ${shot.stats.events} between ${surely} and ${possibly} (events of the fixtures inside the span)`);
+}));
+
+test('7. clear-button empties the dashboard', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const expected = computeExpected(SINGLE);
+  await uploadSingle(page);
+  const loaded = await loadAndSettle(page, expected);
+  assert.equal(loaded.stats.events, expected.totals.events);
+  await page.click(testid('clear-button'));
+  const shot = await eventually(() => snapshot(page), (s) =>
+    (s.stats.events === null || s.stats.events === 0) && s.eventRows === 0);
+  assert.ok(shot.stats.events === null || shot.stats.events === 0, `stat-events after clear: ${shot.stats.events}`);
+  assert.equal(shot.eventRows, 0, 'no event-row left');
+  for (const name of TOP_LISTS) assert.deepEqual(shot.top[name], [], `${LIST_IDS[name]} is empty`);
+}));
+
+test('8. the public invictus-aws-dataset corpus loads completely', { skip, timeout: 5 * TIMEOUT }, async (t) => {
+  const corpus = process.env.TRAILVIEW_CORPUS;
+  const dir = corpus ? path.join(corpus, 'invictus-aws-dataset', 'CloudTrail') : null;
+  if (!dir || !fs.existsSync(dir)) {
+    t.skip('TRAILVIEW_CORPUS does not point at a directory holding invictus-aws-dataset/CloudTrail');
+    return;
+  }
+  await withPage(async (page) => {
+    await uploadFolder(page, dir);
+    await waitForLoad(page, 55);
+    const expected = computeExpected(dir);
+    const shot = await eventually(() => snapshot(page), (s) => s.stats.events === 2900 && s.rows.length === 55);
+    assert.equal(shot.stats.events, 2900, 'stat-events (documented in the corpus SOURCES.md)');
+    assert.equal(shot.rows.length, 55, 'one file-row per file');
+    for (const row of shot.rows) assert.equal(row.status, 'ok', `${row.file}: ${row.message}`);
+    assert.deepEqual(figures(shot), predicted(expected));
+    checkRows(shot.rows, expected, 'CloudTrail/');
+
+    assert.ok(shot.summary, 'load-summary is shown');
+    const ms = number(shot.summary.ms);
+    const events = number(shot.summary.events);
+    assert.equal(events, 2900, 'load-summary data-events');
+    assert.ok(Number.isFinite(ms) && ms >= 0, `load-summary data-ms ${shot.summary.ms}`);
+    const rate = ms > 0 ? Math.round((events / ms) * 1000) : Infinity;
+    console.log(`corpus: ${events} events in ${ms} ms (${rate} events/s)`);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png') });
+  })(t);
+});
