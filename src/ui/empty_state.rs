@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::loader::{demo_inputs, load, LoadQueue};
+use crate::ui::loader::{load_demo, LoadQueue};
 use crate::ui::state::use_app_state;
 
 /// The welcome panel.
@@ -17,7 +17,7 @@ pub fn EmptyState() -> impl IntoView {
                 <h1>"Drop CloudTrail files or a whole AWSLogs folder here"</h1>
                 <p>"Trail files (" <code>".json.gz"</code> ", " <code>".json"</code> ") are decompressed and indexed in this tab. Nothing is uploaded; no AWS account is needed."</p>
                 <p class="tv-welcome__actions">
-                    <button class="tv-button tv-button--primary" on:click=move |_| load(state, queue, demo_inputs())>"Explore the demo trail"</button>
+                    <button class="tv-button tv-button--primary" on:click=move |_| load_demo(state, queue)>"Explore the demo trail"</button>
                     <span>"or use Open files / Open folder above"</span>
                 </p>
                 <ul class="tv-welcome__list">

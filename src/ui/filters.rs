@@ -15,7 +15,7 @@ pub fn apply_click(state: AppState, field: Field, value: String, event: &web_sys
             field,
             value,
             exclude,
-        })
+        });
     });
 }
 

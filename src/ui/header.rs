@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::ui::format;
-use crate::ui::loader::{demo_inputs, inputs_from_element, load, LoadQueue};
+use crate::ui::loader::{inputs_from_element, load, load_demo, LoadQueue};
 use crate::ui::state::{use_app_state, LoadState, Progress};
 
 /// The top bar.
@@ -41,7 +41,7 @@ pub fn Header() -> impl IntoView {
                     <input type="file" multiple prop:webkitdirectory=true data-testid="folder-input" class="tv-hidden-input" on:change=on_pick />
                     "Open folder"
                 </label>
-                <button class="tv-button" data-testid="demo-button" on:click=move |_| load(state, queue, demo_inputs())>
+                <button class="tv-button" data-testid="demo-button" on:click=move |_| load_demo(state, queue)>
                     "Load demo trail"
                 </button>
                 <button class="tv-button tv-button--quiet" data-testid="clear-button" on:click=on_clear>

@@ -457,3 +457,77 @@ test('8. the public invictus-aws-dataset corpus loads completely', { skip, timeo
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png') });
   })(t);
 });
+
+test('9. files dropped on the drop zone load like chosen ones', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const expected = computeExpected(SINGLE);
+  const files = listFiles(SINGLE).map((file) => ({ name: path.basename(file), bytes: [...fs.readFileSync(path.join(SINGLE, file))] }));
+  await page.evaluate((dropped) => {
+    const transfer = new DataTransfer();
+    for (const { name, bytes } of dropped) transfer.items.add(new File([new Uint8Array(bytes)], name));
+    const zone = document.querySelector('[data-testid="drop-zone"]');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, files);
+  const shot = await loadAndSettle(page, expected, files.length);
+  assert.deepEqual(figures(shot), predicted(expected));
+  checkRows(shot.rows, expected, '');
+}));
+
+test('10. loading more files adds to what is loaded; the same files again are duplicates', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const expected = computeExpected(SINGLE);
+  const nFiles = await uploadSingle(page);
+  await loadAndSettle(page, expected, nFiles);
+  await uploadSingle(page);
+  const shot = await eventually(() => snapshot(page), (s) => s.rows.length === 2 * nFiles && s.progress.state === 'done');
+  assert.equal(shot.rows.length, 2 * nFiles, 'both batches are listed');
+  assert.equal(shot.stats.events, expected.totals.events, 'no event is counted twice');
+  // Every record of the second batch is a copy of a kept event.
+  assert.equal(shot.stats.duplicates, expected.totals.duplicates + expected.totals.read, 'stat-duplicates');
+  for (const row of shot.rows) {
+    assert.equal(number(row.read), number(row.events) + number(row.duplicates) + number(row.rejected), `ledger of ${row.file}`);
+  }
+}));
+
+test('11. the event table stays virtualised and scrolls through 100,000 events', { skip, timeout: 4 * TIMEOUT }, withPage(async (page) => {
+  const { gzipSync } = await import('node:zlib');
+  const n = 100_000;
+  const base = Date.parse('2024-01-01T00:00:00Z');
+  const names = ['GetObject', 'PutObject', 'AssumeRole', 'DescribeInstances', 'Decrypt', 'ListBuckets'];
+  const records = [];
+  for (let i = 0; i < n; i += 1) {
+    records.push({
+      eventVersion: '1.09',
+      eventID: `big-${i}`,
+      eventTime: new Date(base + i * 8000).toISOString().replace('.000Z', 'Z'),
+      eventSource: 's3.amazonaws.com',
+      eventName: names[i % names.length],
+      awsRegion: i % 3 ? 'us-east-1' : 'eu-west-1',
+      sourceIPAddress: `198.51.100.${i % 200}`,
+      userIdentity: { type: 'IAMUser', userName: `user${i % 50}` },
+      ...(i % 17 === 0 ? { errorCode: 'AccessDenied' } : {}),
+    });
+  }
+  const buffer = gzipSync(JSON.stringify({ Records: records }), { level: 1 });
+  await page.setInputFiles(testid('file-input'), { name: 'big.json.gz', mimeType: 'application/gzip', buffer });
+  await waitForLoad(page, 1);
+  const loaded = await eventually(() => snapshot(page), (s) => s.stats.events === n);
+  assert.equal(loaded.stats.events, n);
+  assert.equal(loaded.stats.errors, Math.ceil(n / 17));
+  assert.ok(loaded.eventRows > 0 && loaded.eventRows < 100, `only the visible rows are in the DOM (${loaded.eventRows})`);
+  const first = await page.getAttribute(`${testid('event-row')} >> nth=0`, 'data-event-id');
+  assert.equal(first, `big-${n - 1}`, 'newest first');
+
+  // Scroll to the bottom: the oldest event must be reachable, and the DOM stays small.
+  await page.evaluate(() => {
+    const viewport = document.querySelector('[data-testid="event-table"] .tv-table__viewport');
+    viewport.scrollTop = viewport.scrollHeight;
+    viewport.dispatchEvent(new Event('scroll'));
+  });
+  const last = await eventually(
+    () => page.evaluate(() => [...document.querySelectorAll('[data-testid="event-row"]')].map((row) => row.getAttribute('data-event-id'))),
+    (ids) => ids.includes('big-0'),
+  );
+  assert.ok(last.includes('big-0'), 'the oldest event is at the bottom');
+  assert.ok(last.length < 100, `still only the visible rows (${last.length})`);
+  console.log(`table: ${n} events (${buffer.length} bytes gz) in ${loaded.summary?.ms} ms`);
+}));

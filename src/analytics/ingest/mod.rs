@@ -118,7 +118,7 @@ pub fn ingest_file(
     let mut problems: Vec<String> = decoded.problem.iter().cloned().collect();
     let mut reasons: Vec<RejectReason> = Vec::new();
     let outcome = read_container(&decoded.text, &mut |raw| {
-        place_record(store, file_idx, raw, &mut report, &mut reasons)
+        place_record(store, file_idx, raw, &mut report, &mut reasons);
     });
     reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
     reasons.truncate(MAX_REASONS);
