@@ -6,7 +6,11 @@
 // A test that cannot read its own fixtures should fail loudly, not limp on.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
+
+use common::files_under;
 
 use trailview::analytics::{format_utc_seconds, Dataset, FileStatus, Query};
 
@@ -119,26 +123,20 @@ fn every_corpus_file_loads_with_a_balanced_ledger_and_faults_are_explained() {
     sources.sort();
     let mut dataset = Dataset::default();
     let mut n_files = 0;
-    let mut stack = sources;
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                n_files += 1;
-                let report = dataset
-                    .ingest_file(&path.to_string_lossy(), &std::fs::read(&path).unwrap())
-                    .clone();
-                assert_eq!(
-                    report.read,
-                    report.indexed + report.duplicates + report.rejected,
-                    "{}",
-                    report.path
-                );
-                if matches!(report.status, FileStatus::Partial | FileStatus::Rejected) {
-                    assert!(!report.message.is_empty(), "{} needs a reason", report.path);
-                }
+    for source in sources {
+        for (_, path) in files_under(&source) {
+            n_files += 1;
+            let report = dataset
+                .ingest_file(&path.to_string_lossy(), &std::fs::read(&path).unwrap())
+                .clone();
+            assert_eq!(
+                report.read,
+                report.indexed + report.duplicates + report.rejected,
+                "{}",
+                report.path
+            );
+            if matches!(report.status, FileStatus::Partial | FileStatus::Rejected) {
+                assert!(!report.message.is_empty(), "{} needs a reason", report.path);
             }
         }
     }

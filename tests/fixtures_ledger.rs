@@ -5,34 +5,14 @@
 // A test that cannot read its own fixtures should fail loudly, not limp on.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
+
+use common::files_under;
 
 use serde_json::Value;
 use trailview::analytics::{format_utc_seconds, Dataset, Field, Query, DASHBOARD_FIELDS};
-
-/// Every file under `dir`, relative to it, in byte-wise path order (the order the generator
-/// assumed for per-file duplicate attribution).
-fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                found.push((relative, path));
-            }
-        }
-    }
-    found.sort();
-    found
-}
 
 fn load(dir: &Path) -> Dataset {
     let mut dataset = Dataset::default();

@@ -155,18 +155,9 @@ impl Dataset {
     /// Records a file that could not even be read (the browser refused it), so it is listed.
     pub fn reject_file(&mut self, path: &str, size_bytes: u64, reason: &str) -> &FileReport {
         self.files.push(FileReport {
-            path: path.to_owned(),
-            size_bytes,
-            decoded_bytes: 0,
             status: FileStatus::Rejected,
-            read: 0,
-            indexed: 0,
-            duplicates: 0,
-            conflicts: 0,
-            rejected: 0,
-            reasons: Vec::new(),
             message: reason.to_owned(),
-            time_span: None,
+            ..FileReport::new(path, size_bytes)
         });
         let last = self.files.len() - 1;
         &self.files[last]

@@ -78,6 +78,26 @@ pub struct FileReport {
     pub time_span: Option<(Millis, Millis)>,
 }
 
+impl FileReport {
+    /// A report of nothing read yet, status `ok`.
+    pub fn new(path: &str, size_bytes: u64) -> Self {
+        Self {
+            path: path.to_owned(),
+            size_bytes,
+            decoded_bytes: 0,
+            status: FileStatus::Ok,
+            read: 0,
+            indexed: 0,
+            duplicates: 0,
+            conflicts: 0,
+            rejected: 0,
+            reasons: Vec::new(),
+            message: String::new(),
+            time_span: None,
+        }
+    }
+}
+
 /// How many distinct reject reasons a report keeps.
 pub const MAX_REASONS: usize = 8;
 
@@ -89,20 +109,7 @@ pub fn ingest_file(
     bytes: &[u8],
     max_decoded_bytes: usize,
 ) -> FileReport {
-    let mut report = FileReport {
-        path: path.to_owned(),
-        size_bytes: bytes.len() as u64,
-        decoded_bytes: 0,
-        status: FileStatus::Ok,
-        read: 0,
-        indexed: 0,
-        duplicates: 0,
-        conflicts: 0,
-        rejected: 0,
-        reasons: Vec::new(),
-        message: String::new(),
-        time_span: None,
-    };
+    let mut report = FileReport::new(path, bytes.len() as u64);
     let normalized_path = path.replace('\\', "/");
     if normalized_path.contains("/CloudTrail-Digest/")
         || normalized_path.starts_with("CloudTrail-Digest/")
