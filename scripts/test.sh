@@ -20,6 +20,8 @@ step "clippy: analytics alone, native"
 cargo clippy --no-default-features --all-targets -- -D warnings
 step "clippy: the app, wasm32"
 cargo clippy --target wasm32-unknown-unknown -- -D warnings
+step "clippy: the app, native"
+cargo clippy -- -D warnings
 
 step "analytics tests (no web crate in the build)"
 cargo test --no-default-features

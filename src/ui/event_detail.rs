@@ -18,6 +18,13 @@ pub fn EventDetail() -> impl IntoView {
             .and_then(|event_idx| state.engine.event_detail(event_idx))
     });
     let copied = RwSignal::new(false);
+    // Escape closes the panel, wherever the focus is.
+    let close_on_escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            state.open_event.set(None);
+        }
+    });
+    on_cleanup(move || close_on_escape.remove());
     let copy = move |_| {
         let Some(text) =
             detail.with_untracked(|detail| detail.as_ref().map(|detail| detail.json.clone()))
@@ -41,7 +48,7 @@ pub fn EventDetail() -> impl IntoView {
                             <h2>"Event"</h2>
                             <span class="tv-card__meta tv-mono">{detail.event_id.clone()}</span>
                             <button class="tv-button tv-button--small" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy JSON" }}</button>
-                            <button class="tv-button tv-button--small tv-button--quiet" title="Close" on:click=move |_| state.open_event.set(None)>"×"</button>
+                            <button class="tv-button tv-button--small tv-button--quiet" title="Close (Esc)" on:click=move |_| state.open_event.set(None)>"×"</button>
                         </header>
                         <p class="tv-detail__source">
                             "From " <span class="tv-mono">{detail.file_path.clone()}</span>

@@ -52,12 +52,26 @@ pub struct Timeline {
     pub domain: (Millis, Millis),
 }
 
-/// The narrowest width that covers `span_ms` in at most [`MAX_BUCKETS`] buckets.
-pub fn bucket_width(span_ms: Millis) -> Millis {
+/// The narrowest width whose buckets, aligned on multiples of the width, cover `[start, end)`
+/// in at most [`MAX_BUCKETS`] buckets.
+pub fn bucket_width(start: Millis, end: Millis) -> Millis {
+    let fits = |width: Millis| n_buckets(start, end, width) <= MAX_BUCKETS;
     WIDTHS
         .into_iter()
-        .find(|&width| span_ms.div_euclid(width) < MAX_BUCKETS)
-        .unwrap_or_else(|| (span_ms / MAX_BUCKETS / DAY_MS + 1) * DAY_MS)
+        .find(|&width| fits(width))
+        .unwrap_or_else(|| {
+            let mut width = ((end - start) / MAX_BUCKETS / DAY_MS + 1) * DAY_MS;
+            while !fits(width) {
+                width += DAY_MS;
+            }
+            width
+        })
+}
+
+/// How many aligned buckets of `width` cover `[start, end)` (at least one).
+fn n_buckets(start: Millis, end: Millis, width: Millis) -> Millis {
+    let first_start = start.div_euclid(width) * width;
+    ((end - first_start + width - 1) / width).max(1)
 }
 
 /// Buckets `selection` over `domain` (`[start, end)`), or over the selection's own span.
@@ -72,10 +86,9 @@ pub fn timeline(
         (None, Some(&first), Some(&last)) => (store.time(first), store.time(last) + 1),
         _ => return Timeline::default(),
     };
-    let bucket_ms = bucket_width(domain.1 - domain.0);
+    let bucket_ms = bucket_width(domain.0, domain.1);
     let first_start = domain.0.div_euclid(bucket_ms) * bucket_ms;
-    let n_buckets = ((domain.1 - first_start + bucket_ms - 1) / bucket_ms).max(1);
-    let mut buckets: Vec<Bucket> = (0..n_buckets)
+    let mut buckets: Vec<Bucket> = (0..n_buckets(domain.0, domain.1, bucket_ms))
         .map(|i| Bucket {
             start: first_start + i * bucket_ms,
             count: 0,
@@ -111,12 +124,33 @@ mod tests {
 
     #[test]
     fn widths_keep_within_the_bucket_budget() {
-        assert_eq!(bucket_width(0), MINUTE_MS);
-        assert_eq!(bucket_width(HOUR_MS), MINUTE_MS);
-        assert_eq!(bucket_width(3 * DAY_MS), 30 * MINUTE_MS);
-        assert_eq!(bucket_width(90 * DAY_MS), 12 * HOUR_MS);
-        for span in [1, MINUTE_MS * 199, DAY_MS * 7, DAY_MS * 365 * 10] {
-            assert!(span / bucket_width(span) < MAX_BUCKETS, "{span}");
+        assert_eq!(bucket_width(0, 1), MINUTE_MS);
+        assert_eq!(bucket_width(0, HOUR_MS), MINUTE_MS);
+        assert_eq!(bucket_width(0, 3 * DAY_MS), 30 * MINUTE_MS);
+        assert_eq!(bucket_width(0, 90 * DAY_MS), 12 * HOUR_MS);
+        for (start, end) in [
+            (0, 1),
+            (7, MINUTE_MS * 199),
+            (13, DAY_MS * 7),
+            (5, DAY_MS * 365 * 10),
+        ] {
+            let width = bucket_width(start, end);
+            assert!(
+                n_buckets(start, end, width) <= MAX_BUCKETS,
+                "{start}..{end}"
+            );
         }
+    }
+
+    #[test]
+    fn a_misaligned_start_does_not_push_the_count_past_the_budget() {
+        // Found by the property test: 02:21:46 → 19:00:00 is under 200 five-minute spans, but
+        // aligned on 02:20:00 it needs 201 buckets.
+        let start = 2 * HOUR_MS + 21 * MINUTE_MS + 46_000;
+        let end = 19 * HOUR_MS + 1;
+        assert!(n_buckets(start, end, 5 * MINUTE_MS) > MAX_BUCKETS);
+        let width = bucket_width(start, end);
+        assert_eq!(width, 10 * MINUTE_MS);
+        assert!(n_buckets(start, end, width) <= MAX_BUCKETS);
     }
 }
