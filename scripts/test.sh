@@ -26,8 +26,12 @@ cargo clippy -- -D warnings
 step "analytics tests (no web crate in the build)"
 cargo test --no-default-features
 
-step "release build (trunk)"
+step "release build (trunk), with the single-file page dist/trailview.html"
 trunk build --release
+test -s dist/trailview.html
+
+step "release build for a sub-path (/trailview/, as on GitHub Pages)"
+trunk build --release --public-url /trailview/ --dist target/dist-subpath
 
 step "browser tests (headless Chromium)"
 (cd tests/e2e && TRAILVIEW_E2E_REQUIRED=1 npm test --silent)

@@ -61,8 +61,9 @@ pub fn ErrorsPanel() -> impl IntoView {
                             view! {
                                 <tr data-testid="error-pair" data-key=format!("{} {}", pair.event_name, pair.error_code) data-count=pair.count
                                     on:click=move |ev| apply_click(state, Field::ErrorCode, code.clone(), &ev)>
-                                    <td class="tv-mini__key">{pair.event_name.clone()}</td>
-                                    <td class="tv-mini__code">{pair.error_code.clone()}</td>
+                                    <td class="tv-mini__key" title=format!("{} → {}", pair.event_name, pair.error_code)>
+                                        {pair.event_name.clone()}" "<span class="tv-mini__code">{pair.error_code.clone()}</span>
+                                    </td>
                                     <td class="tv-mini__num">{format::count(pair.count)}</td>
                                     <td class="tv-mini__num">{format::percent(pair.rate)}</td>
                                 </tr>

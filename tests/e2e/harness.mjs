@@ -40,14 +40,17 @@ const CONTENT_TYPES = {
 };
 
 /**
- * Serves `root` on 127.0.0.1 at a free port. `/` and any path ending in `/` serve its
- * index.html. Returns { url, origin, close }.
+ * Serves `root` on 127.0.0.1 at a free port, under `prefix` (default `/`, as at a site's root;
+ * `/trailview/` as a GitHub Pages project site). Paths ending in `/` serve index.html; paths
+ * outside the prefix are 404s. Returns { url, origin, close }.
  */
-export async function serve(root = distDir()) {
+export async function serve(root = distDir(), prefix = '/') {
   const base = path.resolve(root);
   const server = http.createServer(async (request, response) => {
     try {
       let pathname = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
+      if (!pathname.startsWith(prefix)) throw new Error('outside the prefix');
+      pathname = `/${pathname.slice(prefix.length)}`;
       if (pathname.endsWith('/')) pathname += 'index.html';
       const file = path.resolve(base, `.${pathname}`);
       if (file !== base && !file.startsWith(base + path.sep)) {
@@ -69,7 +72,7 @@ export async function serve(root = distDir()) {
   const { port } = server.address();
   const origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/`,
+    url: `${origin}${prefix}`,
     origin,
     close: () =>
       new Promise((resolve) => {
@@ -96,8 +99,8 @@ export const CHROMIUM_ARGS = [
  * `problems` collects page errors and console errors of every page and worker;
  * `requests` every URL requested by the context's pages and workers.
  */
-export async function launch({ root = distDir() } = {}) {
-  const server = await serve(root);
+export async function launch({ root = distDir(), prefix = '/' } = {}) {
+  const server = await serve(root, prefix);
   const profile = await fsp.mkdtemp(path.join(os.tmpdir(), 'trailview-e2e-'));
   let context;
   try {
