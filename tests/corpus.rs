@@ -105,11 +105,20 @@ fn aws_documentation_examples_load_records_and_list_digests() {
         } else if value.get("digestStartTime").is_some() {
             assert_eq!(report.status, FileStatus::Digest, "{}", report.path);
             n_digests += 1;
+        } else {
+            // A single record object.
+            assert_eq!(
+                (report.status, report.indexed),
+                (FileStatus::Ok, 1),
+                "{}: {}",
+                report.path,
+                report.message
+            );
         }
     }
-    // SOURCES.md: 12 records in Records envelopes (the rest are single records) and 2 digests.
+    // SOURCES.md: 25 events (12 in Records envelopes, 13 single records) and 2 digests.
     assert_eq!((n_records_shaped, n_digests), (12, 2));
-    assert_eq!(dataset.n_events(), 12);
+    assert_eq!(dataset.n_events(), 25);
 }
 
 #[test]
@@ -160,4 +169,82 @@ fn every_corpus_file_loads_with_a_balanced_ledger_and_faults_are_explained() {
         "{}",
         bad.message
     );
+}
+
+#[test]
+fn stratus_detonation_logs_load_as_bare_arrays() {
+    let Some(root) = corpus() else { return };
+    let dir = root.join("stratus-red-team-detonation-logs");
+    let mut dataset = Dataset::default();
+    load(&mut dataset, &root, &files_in(&dir));
+    assert_eq!(dataset.files().len(), 35);
+    for file in dataset.files() {
+        assert_eq!(
+            file.status,
+            FileStatus::Ok,
+            "{}: {}",
+            file.path,
+            file.message
+        );
+    }
+    // SOURCES.md: 310 events; anonymised regions and invalid IPs are data, not errors.
+    assert_eq!(dataset.n_events(), 310);
+    let query = Query::default();
+    let dashboard = dataset.dashboard(&dataset.select(&query), &query);
+    assert_eq!(dashboard.totals.n_errors, 52);
+    let (first, last) = dashboard.totals.time_span.unwrap();
+    assert_eq!(format_utc_seconds(first), "2024-07-30T21:31:10Z");
+    assert_eq!(format_utc_seconds(last), "2024-11-30T08:43:18Z");
+}
+
+#[test]
+fn aws_cli_lookup_events_output_yields_its_embedded_record() {
+    let Some(root) = corpus() else { return };
+    let mut dataset = Dataset::default();
+    load(
+        &mut dataset,
+        &root,
+        &files_in(&root.join("aws-cli-examples")),
+    );
+    let report = &dataset.files()[0];
+    assert_eq!(
+        (report.status, report.indexed),
+        (FileStatus::Ok, 1),
+        "{}",
+        report.message
+    );
+}
+
+#[test]
+fn panther_json_lines_load_every_record_and_undated_ones_stay_out_of_the_timeline() {
+    let Some(root) = corpus() else { return };
+    let mut dataset = Dataset::default();
+    load(
+        &mut dataset,
+        &root,
+        &files_in(&root.join("panther-analysis-test-events")),
+    );
+    let report = dataset.files()[0].clone();
+    // SOURCES.md: 441 records, one per line; two of them are the same record (one duplicate).
+    assert_eq!(report.status, FileStatus::Ok, "{}", report.message);
+    assert_eq!(
+        (
+            report.read,
+            report.indexed,
+            report.duplicates,
+            report.rejected
+        ),
+        (441, 440, 1, 0)
+    );
+    let query = Query::default();
+    let dashboard = dataset.dashboard(&dataset.select(&query), &query);
+    // 17 records have no eventTime, two hold "redacted" and "...": kept, undated.
+    assert_eq!(dashboard.totals.n_undated, 19);
+    let in_timeline: u64 = dashboard
+        .timeline
+        .buckets
+        .iter()
+        .map(|bucket| bucket.count)
+        .sum();
+    assert_eq!(in_timeline, 440 - 19);
 }

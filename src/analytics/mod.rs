@@ -95,8 +95,8 @@ pub struct EventRow {
     pub event_idx: u32,
     /// `eventID`.
     pub event_id: String,
-    /// Event time.
-    pub time: Millis,
+    /// Event time; `None` for an undated event.
+    pub time: Option<Millis>,
     /// `eventName`.
     pub event_name: String,
     /// `eventSource`.
@@ -130,6 +130,8 @@ pub struct EventDetail {
     pub error_message: String,
     /// ARNs in `resources`.
     pub resource_arns: Vec<String>,
+    /// A note on the event's time when it is not CloudTrail's own `eventTime`.
+    pub time_note: Option<String>,
 }
 
 impl Dataset {
@@ -219,7 +221,7 @@ impl Dataset {
             .map(|&event_idx| EventRow {
                 event_idx,
                 event_id: store.event_id(event_idx).to_owned(),
-                time: store.time(event_idx),
+                time: Some(store.time(event_idx)).filter(|&time| time != model::time::UNDATED),
                 event_name: store.value(Field::EventName, event_idx).to_owned(),
                 event_source: store.value(Field::EventSource, event_idx).to_owned(),
                 caller: store.value(Field::Caller, event_idx).to_owned(),
@@ -253,6 +255,24 @@ impl Dataset {
             conflict: store.is_conflict(event_idx),
             error_message: store.error_message(event_idx).to_owned(),
             resource_arns: store.resource_arns(event_idx).map(str::to_owned).collect(),
+            time_note: time_note(raw),
         })
+    }
+}
+
+/// Says where an event's time came from when it is not `eventTime`.
+fn time_note(raw: &str) -> Option<String> {
+    let raw: &serde_json::value::RawValue = serde_json::from_str(raw).ok()?;
+    match ingest::normalize::normalize(raw).ok()?.time_source {
+        ingest::normalize::TimeSource::EventTime => None,
+        ingest::normalize::TimeSource::PipelineTimestamp => {
+            Some("eventTime is missing: the time shown is the pipeline's @timestamp".to_owned())
+        }
+        ingest::normalize::TimeSource::Undated(None) => {
+            Some("undated: the record has no eventTime, so it is outside the timeline and the time span".to_owned())
+        }
+        ingest::normalize::TimeSource::Undated(Some(text)) => Some(format!(
+            "undated: eventTime {text:?} is not a date and time, so the event is outside the timeline and the time span"
+        )),
     }
 }

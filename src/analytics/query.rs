@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::analytics::model::field::Field;
-use crate::analytics::model::time::Millis;
+use crate::analytics::model::time::{Millis, UNDATED};
 use crate::analytics::store::Store;
 
 /// A filter on one indexed field.
@@ -85,6 +85,15 @@ impl Selection {
     /// Whether nothing is selected.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
+    }
+
+    /// The selected events that have a time, oldest first (undated events sort first and are
+    /// left out).
+    pub fn dated<'s>(&'s self, store: &Store) -> &'s [u32] {
+        let n_undated = self
+            .ids
+            .partition_point(|&event_idx| store.time(event_idx) == UNDATED);
+        self.ids.get(n_undated..).unwrap_or_default()
     }
 }
 

@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use crate::analytics::ingest::normalize::Normalized;
 use crate::analytics::model::field::Field;
 use crate::analytics::model::intern::Dictionary;
-use crate::analytics::model::time::Millis;
+use crate::analytics::model::time::{Millis, UNDATED};
 
 /// What happened to a record offered to the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +95,7 @@ impl Store {
 
     fn push(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32, conflict: bool) {
         let event_idx = self.time.len() as u32;
-        self.time.push(record.time);
+        self.time.push(record.time.unwrap_or(UNDATED));
         for (field_idx, value) in record.values.iter().enumerate() {
             let id = self.dictionaries[field_idx].intern(value);
             self.columns[field_idx].push(id);
@@ -121,7 +121,8 @@ impl Store {
         self.raw_span.push((start, raw.len()));
     }
 
-    /// Orders every stored event by time (ties by arrival) and makes them visible to queries.
+    /// Orders every stored event by time (ties by arrival; undated events first) and makes them
+    /// visible to queries.
     pub fn commit(&mut self) {
         let time = &self.time;
         let mut by_time: Vec<u32> = (0..time.len() as u32).collect();
@@ -144,7 +145,7 @@ impl Store {
         &self.by_time
     }
 
-    /// The time of an event.
+    /// The time of an event ([`UNDATED`] for an undated one).
     pub fn time(&self, event_idx: u32) -> Millis {
         self.time
             .get(event_idx as usize)

@@ -55,6 +55,7 @@ pub fn EventDetail() -> impl IntoView {
                             {(detail.duplicates > 0).then(|| format!(" · {} identical {} dropped", format::count(u64::from(detail.duplicates)), if detail.duplicates == 1 { "copy" } else { "copies" }))}
                             {detail.conflict.then(|| view! { <span class="tv-warning">" · eventID conflict: another event has this ID with different content"</span> })}
                         </p>
+                        {detail.time_note.clone().map(|note| view! { <p class="tv-detail__note tv-warning" data-testid="event-time-note">{note}</p> })}
                         <pre class="tv-detail__json" data-testid="event-detail" data-event-id=detail.event_id.clone()>{detail.json.clone()}</pre>
                     }.into_any()
                 }

@@ -65,7 +65,7 @@ pub fn EventTable() -> impl IntoView {
                                     data-testid="event-row" data-event-id=row.event_id.clone()
                                     style=format!("top: {top}px")
                                     on:click=move |_| state.open_event.set(Some(event_idx))>
-                                    <span class="tv-mono">{format::time(row.time)}</span>
+                                    <span class="tv-mono" title=if row.time.is_none() { "undated: no usable eventTime" } else { "" }>{row.time.map_or_else(|| "— undated —".to_owned(), format::time)}</span>
                                     <span title=row.event_name.clone()>{row.event_name.clone()}</span>
                                     <span title=row.event_source.clone()>{row.event_source.trim_end_matches(".amazonaws.com").to_owned()}</span>
                                     <span title=row.caller.clone()>{row.caller.clone()}</span>

@@ -32,7 +32,7 @@ pub fn IngestReport() -> impl IntoView {
             <div class="tv-report__scroll">
                 <table class="tv-report__table">
                     <thead><tr>
-                        <th>"File"</th><th>"Status"</th><th class="tv-num">"Read"</th><th class="tv-num">"Events"</th>
+                        <th>"File"</th><th>"Status"</th><th>"Format"</th><th class="tv-num">"Read"</th><th class="tv-num">"Events"</th>
                         <th class="tv-num">"Dup."</th><th class="tv-num">"Conflicts"</th><th class="tv-num">"Rejected"</th>
                         <th class="tv-num">"Size"</th><th>"Message"</th>
                     </tr></thead>
@@ -47,6 +47,7 @@ pub fn IngestReport() -> impl IntoView {
                                         data-conflicts=file.conflicts data-rejected=file.rejected data-message=file.message.clone()>
                                         <td class="tv-mono tv-report__path" title=file.path.clone()>{file.path.clone()}</td>
                                         <td><span class=format!("tv-status tv-status--{}", file.status.as_str())>{file.status.as_str()}</span></td>
+                                        <td class="tv-report__format" data-testid="file-format">{file.format}</td>
                                         <td class="tv-num">{format::count(file.read)}</td>
                                         <td class="tv-num">{format::count(file.indexed)}</td>
                                         <td class="tv-num">{format::count(file.duplicates)}</td>

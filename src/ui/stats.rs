@@ -42,8 +42,12 @@ pub fn Stats() -> impl IntoView {
             <div class="tv-stat tv-stat--wide" data-testid="time-span" data-start=move || span().0 data-end=move || span().1>
                 <span class="tv-stat__label">"Time span (UTC)"</span>
                 <span class="tv-stat__value">{move || span().2}</span>
-                <span class="tv-stat__note">
+                <span class="tv-stat__note" data-undated=move || totals.get().n_undated>
                     {move || {
+                        let undated = totals.get().n_undated;
+                        if undated > 0 {
+                            return format!("+ {} undated (no usable eventTime)", format::count(undated));
+                        }
                         let (start, end, _) = span();
                         if start.is_empty() { String::new() } else {
                             format!("{} → {}", start.replace('T', " ").trim_end_matches('Z'), end.replace('T', " ").trim_end_matches('Z'))

@@ -67,6 +67,10 @@ pub fn Timeline() -> impl IntoView {
                     {move || timeline.with(|timeline| if timeline.buckets.is_empty() { String::new() } else {
                         format!("{} buckets of {} · UTC", timeline.buckets.len(), format::bucket(timeline.bucket_ms))
                     })}
+                    {move || {
+                        let undated = state.dashboard.with(|dashboard| dashboard.totals.n_undated);
+                        (undated > 0).then(|| format!(" · {} undated events not shown", format::count(undated)))
+                    }}
                 </span>
                 <span class="tv-legend"><i class="tv-legend__ok"></i>"success"<i class="tv-legend__err"></i>"error"</span>
             </header>

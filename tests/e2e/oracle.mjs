@@ -8,8 +8,8 @@
 //   concatenated; a stream cut short yields the prefix that decodes.
 // - `{"Records": [...]}` is a trail file; an object with `digestStartTime` or `logFiles`, or a
 //   path containing `/CloudTrail-Digest/`, is a digest; anything else is rejected.
-// - every element of Records must be an object with an RFC 3339 eventTime, else it is a
-//   rejected record.
+// - every element of Records must be an object, else it is a rejected record. An object with no
+//   usable eventTime is kept as an undated event: counted, but outside the time span.
 // - dedupe by eventID across everything loaded, in path order: same eventID and deep-equal
 //   content is a duplicate (not indexed); same eventID with other content is indexed and
 //   counted as a conflict.
@@ -273,7 +273,7 @@ export function computeExpected(dir) {
     } else {
       for (const record of records) {
         row.read += 1;
-        if (record === null || typeof record !== 'object' || Array.isArray(record) || parseTime(record.eventTime) === null) {
+        if (record === null || typeof record !== 'object' || Array.isArray(record)) {
           row.rejected += 1;
           continue;
         }
@@ -310,6 +310,7 @@ export function computeExpected(dir) {
       if (facts[name] !== null) counts[name].set(facts[name], (counts[name].get(facts[name]) ?? 0) + 1);
     }
     const ms = parseTime(record.eventTime);
+    if (ms === null) continue; // undated: counted, but outside the time span
     start = Math.min(start, ms);
     end = Math.max(end, ms);
   }
@@ -325,8 +326,8 @@ export function computeExpected(dir) {
     duplicates: sum('duplicates'),
     conflicts: sum('conflicts'),
     rejected: sum('rejected'),
-    start: indexed.length ? formatTime(start) : null,
-    end: indexed.length ? formatTime(end) : null,
+    start: Number.isFinite(start) ? formatTime(start) : null,
+    end: Number.isFinite(end) ? formatTime(end) : null,
   };
   const top = Object.fromEntries(TOP_LISTS.map((name) => [name, topOf(counts[name])]));
   return { files, totals, top, dedupeGroups: dedupeGroups(filesById), records: indexed };

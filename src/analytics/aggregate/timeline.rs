@@ -80,7 +80,7 @@ pub fn timeline(
     selection: &Selection,
     domain: Option<(Millis, Millis)>,
 ) -> Timeline {
-    let ids = selection.ids();
+    let ids = selection.dated(store);
     let domain = match (domain, ids.first(), ids.last()) {
         (Some(domain), _, _) => domain,
         (None, Some(&first), Some(&last)) => (store.time(first), store.time(last) + 1),

@@ -24,6 +24,8 @@ pub struct Totals {
     pub n_conflicts: u64,
     /// Earliest and latest selected event time.
     pub time_span: Option<(Millis, Millis)>,
+    /// Selected events with no usable time (outside the time span and the timeline).
+    pub n_undated: u64,
 }
 
 /// Computes the totals of `selection`.
@@ -62,7 +64,9 @@ pub fn totals(store: &Store, selection: &Selection) -> Totals {
     if totals.n_events > 0 {
         totals.error_rate = totals.n_errors as f64 / totals.n_events as f64;
     }
-    if let (Some(&first), Some(&last)) = (ids.first(), ids.last()) {
+    let dated = selection.dated(store);
+    totals.n_undated = (ids.len() - dated.len()) as u64;
+    if let (Some(&first), Some(&last)) = (dated.first(), dated.last()) {
         totals.time_span = Some((store.time(first), store.time(last)));
     }
     totals

@@ -1,58 +1,387 @@
-//! The file container: a streaming pass over the top-level JSON value that hands each element of
-//! `Records` to a callback as raw text, and tells a trail file from a digest file and from JSON
-//! that is not CloudTrail.
+//! The file container: which of the shapes CloudTrail data arrives in a file holds, and every
+//! record in it, handed to a callback as raw JSON text.
 //!
-//! Records are handed over as they are met, so a fault half-way through a file keeps every
-//! record before it.
+//! Shapes: the trail file `{"Records":[…]}` (streamed: a fault half-way keeps every record
+//! before it), a bare array of records, a single record, several JSON values one after another
+//! (concatenated objects or JSON lines: a bad line is skipped and counted, reading resumes on
+//! the next line), `aws cloudtrail lookup-events` output (`Events[].CloudTrailEvent`, a record
+//! as a JSON string; several pages may follow each other), EventBridge events (the record in
+//! `detail`) and CloudWatch Logs subscription messages (`logEvents[].message`). Digest files
+//! are recognised and yield nothing.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 
-/// What the top-level value turned out to be.
+/// What a file holds, as far as CloudTrail is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContainerKind {
-    /// An object with a `Records` array.
+    /// CloudTrail records (possibly none, as in an empty trail file).
     Trail,
     /// A digest file (`digestStartTime` or `logFiles` at the top level).
     Digest,
-    /// Valid JSON of another shape.
+    /// JSON with no CloudTrail record in it.
     Other,
 }
 
-/// The result of the pass: the kind found and the fault that ended it early, if any.
+/// The outer form of the file, for the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `{"Records":[…]}`.
+    TrailFile,
+    /// A JSON array of records or envelopes.
+    Array,
+    /// One record object.
+    SingleRecord,
+    /// Several JSON values one after another: JSON lines or concatenated objects.
+    Lines,
+    /// `aws cloudtrail lookup-events` output.
+    LookupEvents,
+    /// An EventBridge (CloudWatch Events) event.
+    EventBridge,
+    /// A CloudWatch Logs subscription message.
+    CloudWatchLogs,
+    /// Anything else.
+    Unknown,
+}
+
+impl Shape {
+    /// How the report names the shape.
+    pub fn label(self) -> &'static str {
+        match self {
+            Shape::TrailFile => "trail file",
+            Shape::Array => "JSON array",
+            Shape::SingleRecord => "single record",
+            Shape::Lines => "JSON lines",
+            Shape::LookupEvents => "lookup-events output",
+            Shape::EventBridge => "EventBridge event",
+            Shape::CloudWatchLogs => "CloudWatch Logs message",
+            Shape::Unknown => "unknown",
+        }
+    }
+}
+
+/// One thing found where a record was expected.
+#[derive(Debug)]
+pub enum Item<'r> {
+    /// A record's JSON text (whether it is a usable record is for the normaliser to say).
+    Record(&'r RawValue),
+    /// Something that should have been a record but is not, and why.
+    NotARecord(String),
+}
+
+/// The result of reading a file's container.
 #[derive(Debug)]
 pub struct ContainerOutcome {
     /// What the file is.
     pub kind: ContainerKind,
-    /// The parse error that stopped the pass (records before it were delivered).
+    /// Its outer form.
+    pub shape: Shape,
+    /// The parse error that ended reading early (items before it were delivered).
     pub fault: Option<String>,
 }
 
-/// Walks `text`, calling `on_record` with each element of the top-level `Records` array.
-pub fn read_container<'a>(
-    text: &'a str,
-    on_record: &mut dyn FnMut(&'a RawValue),
-) -> ContainerOutcome {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    // Deeply nested junk must fail cleanly rather than exhaust the stack; serde_json's default
-    // recursion limit (128) does that, and CloudTrail records are far shallower.
-    let mut kind = ContainerKind::Other;
-    let seed = TopLevel {
-        on_record,
-        kind: &mut kind,
+/// Reads every record of `text`, handing each to `on_item` as it is met.
+pub fn read_container(text: &str, on_item: &mut dyn FnMut(Item<'_>)) -> ContainerOutcome {
+    let start = text.len() - text.trim_start().len();
+    let mut reader = Reader {
+        on_item,
+        records: 0,
+        strays: 0,
+        first_stray: None,
+        digest: false,
+        inner: None,
     };
-    let fault = match seed.deserialize(&mut deserializer) {
-        Ok(()) => deserializer.end().err().map(|error| describe(&error, text)),
-        Err(error) => Some(describe(&error, text)),
+    let (shape, fault) = match text.as_bytes().get(start) {
+        Some(b'{') => reader.read_objects(text, start),
+        Some(b'[') => {
+            let mut deserializer = serde_json::Deserializer::from_str(&text[start..]);
+            let fault = match (ArrayOfValues {
+                reader: &mut reader,
+            })
+            .deserialize(&mut deserializer)
+            {
+                Ok(()) => deserializer
+                    .end()
+                    .err()
+                    .map(|error| describe(&error, &text[start..], start)),
+                Err(error) => Some(describe(&error, &text[start..], start)),
+            };
+            (Shape::Array, fault)
+        }
+        _ => {
+            let fault = serde_json::from_str::<IgnoredAny>(text)
+                .err()
+                .map(|error| describe(&error, text, 0));
+            (Shape::Unknown, fault)
+        }
     };
-    ContainerOutcome { kind, fault }
+    reader.finish(shape, fault)
 }
 
-/// A parse error as a sentence with its byte offset.
-fn describe(error: &serde_json::Error, text: &str) -> String {
-    let offset = byte_offset(text, error.line(), error.column());
+/// The state of one read: counts and the callback.
+struct Reader<'c, 'f> {
+    on_item: &'c mut (dyn FnMut(Item<'_>) + 'f),
+    /// Records delivered.
+    records: u64,
+    /// Values that were neither records nor envelopes of records.
+    strays: u64,
+    first_stray: Option<String>,
+    digest: bool,
+    /// The envelope shape of the first value that yielded records, when there was one.
+    inner: Option<Shape>,
+}
+
+impl Reader<'_, '_> {
+    fn record(&mut self, raw: &RawValue) {
+        self.records += 1;
+        (self.on_item)(Item::Record(raw));
+    }
+
+    fn not_a_record(&mut self, reason: String) {
+        self.records += 1;
+        (self.on_item)(Item::NotARecord(reason));
+    }
+
+    fn stray(&mut self, what: &str) {
+        self.strays += 1;
+        self.first_stray.get_or_insert_with(|| what.to_owned());
+    }
+
+    fn envelope(&mut self, shape: Shape) {
+        self.inner.get_or_insert(shape);
+    }
+
+    /// A file that starts with an object: a trail file is streamed in one pass; anything else
+    /// (or more than one value) is read value by value.
+    fn read_objects(&mut self, text: &str, start: usize) -> (Shape, Option<String>) {
+        let body = &text[start..];
+        let mut deserializer = serde_json::Deserializer::from_str(body);
+        let mut saw_records = false;
+        let streamed = (TopLevel {
+            reader: self,
+            saw_records: &mut saw_records,
+        })
+        .deserialize(&mut deserializer);
+        match streamed {
+            Ok(()) if deserializer.end().is_ok() => {
+                if saw_records {
+                    return (Shape::TrailFile, None);
+                }
+                let fault = self.read_values(text, start, false);
+                let shape = self.inner.unwrap_or(Shape::SingleRecord);
+                (shape, fault)
+            }
+            Ok(()) => (Shape::Lines, self.read_values(text, start, saw_records)),
+            Err(error) if saw_records => (Shape::TrailFile, Some(describe(&error, body, start))),
+            Err(_) => (Shape::Lines, self.read_values(text, start, false)),
+        }
+    }
+
+    /// Reads top-level values one after another from `start`; a value that is not valid JSON is
+    /// skipped to the end of its line when the file is line-based, and counted.
+    fn read_values(&mut self, text: &str, mut start: usize, skip_first: bool) -> Option<String> {
+        let mut skip = skip_first;
+        loop {
+            let body = &text[start..];
+            let mut values = serde_json::Deserializer::from_str(body).into_iter::<&RawValue>();
+            let error = loop {
+                match values.next() {
+                    None => return None,
+                    Some(Ok(raw)) => {
+                        if !std::mem::take(&mut skip) {
+                            self.value(raw, 0);
+                        }
+                    }
+                    Some(Err(error)) => break error,
+                }
+            };
+            let failed_at = start + values.byte_offset();
+            let error_at = start + byte_offset(body, error.line(), error.column());
+            let message = describe(&error, body, start);
+            // Resume only in a line-based file: the bad value began on the line of the error
+            // (nothing but white space between the last good value and that line), and more
+            // text follows on later lines.
+            let before_error = text.get(..error_at).unwrap_or(text);
+            let bad_line_start = before_error.rfind('\n').map_or(0, |at| at + 1);
+            let between = text.get(failed_at..bad_line_start).unwrap_or("");
+            let next_line = text
+                .get(error_at..)
+                .and_then(|rest| rest.find('\n'))
+                .map(|at| error_at + at + 1);
+            let rest_after = next_line.and_then(|next| text.get(next..)).unwrap_or("");
+            match next_line {
+                Some(next)
+                    if between.trim().is_empty()
+                        && !error.is_eof()
+                        && !rest_after.trim().is_empty() =>
+                {
+                    let line = before_error.matches('\n').count() + 1;
+                    self.not_a_record(format!("line {line}: {message}"));
+                    start = next;
+                }
+                _ => return Some(message),
+            }
+        }
+    }
+
+    /// Classifies one top-level (or array element) value and delivers the records it holds.
+    fn value(&mut self, raw: &RawValue, depth: u8) {
+        let text = raw.get();
+        match text.as_bytes().first() {
+            Some(b'{') => self.object(raw),
+            Some(b'[') if depth == 0 => match serde_json::from_str::<Vec<&RawValue>>(text) {
+                Ok(elements) => {
+                    for element in elements {
+                        self.value(element, depth + 1);
+                    }
+                }
+                Err(error) => self.not_a_record(format!("array could not be read: {error}")),
+            },
+            _ => self.stray("a JSON value that is not an object"),
+        }
+    }
+
+    fn object(&mut self, raw: &RawValue) {
+        let envelope = match serde_json::from_str::<Envelope<'_>>(raw.get()) {
+            Ok(envelope) => envelope,
+            Err(error) => return self.not_a_record(format!("object could not be read: {error}")),
+        };
+        if let Some(records) = envelope.records {
+            self.envelope(Shape::TrailFile);
+            match serde_json::from_str::<Vec<&RawValue>>(records.get()) {
+                Ok(records) => records.into_iter().for_each(|record| self.record(record)),
+                Err(_) => self.stray("\"Records\" that is not an array"),
+            }
+        } else if let Some(events) = envelope.events {
+            self.envelope(Shape::LookupEvents);
+            for event in events {
+                match event
+                    .cloud_trail_event
+                    .as_deref()
+                    .map(serde_json::from_str::<Box<RawValue>>)
+                {
+                    Some(Ok(record)) => self.record(&record),
+                    Some(Err(error)) => {
+                        self.not_a_record(format!("CloudTrailEvent is not valid JSON: {error}"));
+                    }
+                    None => self
+                        .not_a_record("lookup event without a CloudTrailEvent string".to_owned()),
+                }
+            }
+        } else if let Some(log_events) = envelope.log_events {
+            self.envelope(Shape::CloudWatchLogs);
+            if envelope.message_type.as_deref() == Some("CONTROL_MESSAGE") {
+                return;
+            }
+            for log_event in log_events {
+                match log_event
+                    .message
+                    .as_deref()
+                    .map(serde_json::from_str::<Box<RawValue>>)
+                {
+                    Some(Ok(message)) => self.value(&message, 1),
+                    Some(Err(error)) => {
+                        self.not_a_record(format!("log message is not JSON: {error}"));
+                    }
+                    None => self.not_a_record("log event without a message".to_owned()),
+                }
+            }
+        } else if let (Some(detail), true) = (envelope.detail, envelope.detail_type.is_some()) {
+            self.envelope(Shape::EventBridge);
+            self.record(detail);
+        } else if envelope.digest_start_time.is_some() || envelope.log_files.is_some() {
+            self.digest = true;
+        } else if envelope.looks_like_a_record() {
+            self.record(raw);
+        } else {
+            self.stray("a JSON object with no eventTime, eventName, eventSource or eventID");
+        }
+    }
+
+    fn finish(self, shape: Shape, fault: Option<String>) -> ContainerOutcome {
+        let kind = if self.records > 0 || shape == Shape::TrailFile || self.inner.is_some() {
+            ContainerKind::Trail
+        } else if self.digest {
+            ContainerKind::Digest
+        } else {
+            ContainerKind::Other
+        };
+        if kind == ContainerKind::Trail && self.strays > 0 {
+            // Beside records, anything else is a record that could not be read.
+            let what = self.first_stray.unwrap_or_default();
+            for _ in 0..self.strays {
+                (self.on_item)(Item::NotARecord(format!("not a CloudTrail record: {what}")));
+            }
+        }
+        let shape = match (shape, self.inner) {
+            (Shape::Lines | Shape::Array, _) | (_, None) => shape,
+            (_, Some(inner)) => inner,
+        };
+        ContainerOutcome { kind, shape, fault }
+    }
+}
+
+/// The keys that tell what a JSON object is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Envelope<'a> {
+    #[serde(rename = "Records", borrow)]
+    records: Option<&'a RawValue>,
+    #[serde(rename = "Events", borrow)]
+    events: Option<Vec<LookupEvent<'a>>>,
+    #[serde(rename = "logEvents", borrow)]
+    log_events: Option<Vec<LogEvent<'a>>>,
+    #[serde(rename = "messageType", borrow)]
+    message_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    detail: Option<&'a RawValue>,
+    #[serde(rename = "detail-type")]
+    detail_type: Option<IgnoredAny>,
+    #[serde(rename = "digestStartTime")]
+    digest_start_time: Option<IgnoredAny>,
+    #[serde(rename = "logFiles")]
+    log_files: Option<IgnoredAny>,
+    #[serde(rename = "eventTime")]
+    event_time: Option<IgnoredAny>,
+    #[serde(rename = "eventName")]
+    event_name: Option<IgnoredAny>,
+    #[serde(rename = "eventSource")]
+    event_source: Option<IgnoredAny>,
+    #[serde(rename = "eventID")]
+    event_id: Option<IgnoredAny>,
+    #[serde(rename = "eventVersion")]
+    event_version: Option<IgnoredAny>,
+}
+
+impl Envelope<'_> {
+    fn looks_like_a_record(&self) -> bool {
+        self.event_time.is_some()
+            || self.event_name.is_some()
+            || self.event_source.is_some()
+            || self.event_id.is_some()
+            || self.event_version.is_some()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct LookupEvent<'a> {
+    #[serde(rename = "CloudTrailEvent", borrow, default)]
+    cloud_trail_event: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LogEvent<'a> {
+    #[serde(borrow, default)]
+    message: Option<Cow<'a, str>>,
+}
+
+/// A parse error as a sentence with its byte offset in the file (`base` is where `text` starts).
+fn describe(error: &serde_json::Error, text: &str, base: usize) -> String {
+    let offset = base + byte_offset(text, error.line(), error.column());
     let what = error.to_string();
     // serde_json appends " at line L column C"; the byte offset says it better for one-line files.
     let what = what.split(" at line ").next().unwrap_or(&what);
@@ -75,79 +404,48 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
-struct TopLevel<'r, 'a> {
-    on_record: &'r mut dyn FnMut(&'a RawValue),
-    kind: &'r mut ContainerKind,
+/// The one-pass reader of a top-level object: streams `Records` and skips everything else.
+struct TopLevel<'r, 'c, 'f> {
+    reader: &'r mut Reader<'c, 'f>,
+    saw_records: &'r mut bool,
 }
 
-impl<'de> DeserializeSeed<'de> for TopLevel<'_, 'de> {
+impl<'de> DeserializeSeed<'de> for TopLevel<'_, '_, '_> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+        deserializer.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for TopLevel<'_, 'de> {
+impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("a JSON value")
+        formatter.write_str("a JSON object")
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match key.as_ref() {
-                "Records" => {
-                    *self.kind = ContainerKind::Trail;
-                    map.next_value_seed(RecordsArray {
-                        on_record: &mut *self.on_record,
-                    })?;
-                }
-                "digestStartTime" | "logFiles" => {
-                    if *self.kind == ContainerKind::Other {
-                        *self.kind = ContainerKind::Digest;
-                    }
-                    map.next_value::<IgnoredAny>()?;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == "Records" && !*self.saw_records {
+                *self.saw_records = true;
+                map.next_value_seed(RecordsArray {
+                    reader: &mut *self.reader,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
             }
         }
         Ok(())
     }
-
-    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
 }
 
-struct RecordsArray<'r, 'a> {
-    on_record: &'r mut dyn FnMut(&'a RawValue),
+/// The elements of `Records`, each handed over as it is met.
+struct RecordsArray<'r, 'c, 'f> {
+    reader: &'r mut Reader<'c, 'f>,
 }
 
-impl<'de> DeserializeSeed<'de> for RecordsArray<'_, 'de> {
+impl<'de> DeserializeSeed<'de> for RecordsArray<'_, '_, '_> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -155,7 +453,7 @@ impl<'de> DeserializeSeed<'de> for RecordsArray<'_, 'de> {
     }
 }
 
-impl<'de> Visitor<'de> for RecordsArray<'_, 'de> {
+impl<'de> Visitor<'de> for RecordsArray<'_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -164,7 +462,35 @@ impl<'de> Visitor<'de> for RecordsArray<'_, 'de> {
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
         while let Some(record) = seq.next_element::<&'de RawValue>()? {
-            (self.on_record)(record);
+            self.reader.record(record);
+        }
+        Ok(())
+    }
+}
+
+/// The elements of a top-level array, each classified as it is met.
+struct ArrayOfValues<'r, 'c, 'f> {
+    reader: &'r mut Reader<'c, 'f>,
+}
+
+impl<'de> DeserializeSeed<'de> for ArrayOfValues<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ArrayOfValues<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("an array")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        while let Some(value) = seq.next_element::<&'de RawValue>()? {
+            self.reader.value(value, 1);
         }
         Ok(())
     }
@@ -174,24 +500,37 @@ impl<'de> Visitor<'de> for RecordsArray<'_, 'de> {
 mod tests {
     use super::*;
 
+    /// Reads `text`; records come back as their JSON text, non-records as `!reason`.
     fn run(text: &str) -> (ContainerOutcome, Vec<String>) {
-        let mut records = Vec::new();
-        let outcome = read_container(text, &mut |raw| records.push(raw.get().to_owned()));
-        (outcome, records)
+        let mut items = Vec::new();
+        let outcome = read_container(text, &mut |item| {
+            items.push(match item {
+                Item::Record(raw) => raw.get().to_owned(),
+                Item::NotARecord(reason) => format!("!{reason}"),
+            });
+        });
+        (outcome, items)
     }
 
+    const A: &str = r#"{"eventTime":"2024-03-01T10:00:00Z","eventID":"a"}"#;
+    const B: &str = r#"{"eventTime":"2024-03-01T10:00:01Z","eventID":"b"}"#;
+
     #[test]
-    fn records_are_streamed_in_order() {
-        let (outcome, records) = run(r#"{"Records":[{"a":1}, 2, {"b":[3]}]}"#);
-        assert_eq!(outcome.kind, ContainerKind::Trail);
+    fn trail_file_records_are_streamed_in_order() {
+        let (outcome, items) = run(r#"{"Records":[{"a":1}, 2, {"b":[3]}]}"#);
+        assert_eq!(
+            (outcome.kind, outcome.shape),
+            (ContainerKind::Trail, Shape::TrailFile)
+        );
         assert!(outcome.fault.is_none());
-        assert_eq!(records, [r#"{"a":1}"#, "2", r#"{"b":[3]}"#]);
+        assert_eq!(items, [r#"{"a":1}"#, "2", r#"{"b":[3]}"#]);
     }
 
     #[test]
-    fn a_cut_file_keeps_the_records_before_the_cut() {
-        let (outcome, records) = run(r#"{"Records":[{"a":1},{"b":2},{"c":"#);
-        assert_eq!(records.len(), 2);
+    fn a_cut_trail_file_keeps_the_records_before_the_cut() {
+        let (outcome, items) = run(r#"{"Records":[{"a":1},{"b":2},{"c":"#);
+        assert_eq!(items.len(), 2);
+        assert_eq!(outcome.shape, Shape::TrailFile);
         assert!(outcome.fault.unwrap().contains("ends early"));
     }
 
@@ -201,15 +540,125 @@ mod tests {
             run(r#"{"digestStartTime":"x","logFiles":[]}"#).0.kind,
             ContainerKind::Digest
         );
-        assert_eq!(run(r#"{"hello":"world"}"#).0.kind, ContainerKind::Other);
+        let (other, items) = run(r#"{"hello":"world"}"#);
+        assert_eq!(other.kind, ContainerKind::Other);
+        assert!(items.is_empty());
         assert_eq!(run("[1,2]").0.kind, ContainerKind::Other);
+        assert_eq!(run("not json").0.kind, ContainerKind::Other);
     }
 
     #[test]
-    fn garbage_after_the_value_is_a_fault_with_an_offset() {
-        let (outcome, records) = run(r#"{"Records":[{"a":1}]} trailing"#);
-        assert_eq!(records.len(), 1);
-        assert!(outcome.fault.unwrap().contains("byte 22"));
+    fn garbage_after_a_trail_file_is_a_fault_with_an_offset() {
+        let (outcome, items) = run(r#"{"Records":[{"a":1}]} trailing"#);
+        assert_eq!(items.len(), 1);
+        let fault = outcome.fault.unwrap();
+        // The garbage starts at byte 22; the parser notices two bytes into it.
+        assert!(fault.starts_with("invalid JSON at byte 2"), "{fault}");
+    }
+
+    #[test]
+    fn a_bare_array_a_single_record_and_concatenated_records() {
+        let (array, items) = run(&format!("[{A},{B}]"));
+        assert_eq!(
+            (array.kind, array.shape, items.len()),
+            (ContainerKind::Trail, Shape::Array, 2)
+        );
+        let (single, items) = run(&format!("  {A}\n"));
+        assert_eq!(
+            (single.shape, items),
+            (Shape::SingleRecord, vec![A.to_owned()])
+        );
+        let (concatenated, items) = run(&format!("{A}{B}"));
+        assert_eq!((concatenated.shape, items.len()), (Shape::Lines, 2));
+    }
+
+    #[test]
+    fn json_lines_resume_after_a_bad_line_and_count_it() {
+        let text = format!("{A}\n\n{{\"eventTime\": oops}}\n{B}\n");
+        let (outcome, items) = run(&text);
+        assert_eq!(outcome.shape, Shape::Lines);
+        assert!(outcome.fault.is_none(), "{:?}", outcome.fault);
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0], A);
+        assert!(
+            items[1].starts_with("!line 3: invalid JSON at byte"),
+            "{}",
+            items[1]
+        );
+        assert_eq!(items[2], B);
+    }
+
+    #[test]
+    fn a_cut_last_line_is_a_fault_after_the_complete_lines() {
+        let (outcome, items) = run(&format!("{A}\n{B}\n{{\"eventTi"));
+        assert_eq!(items, [A, B]);
+        assert!(outcome.fault.unwrap().contains("ends early"));
+    }
+
+    #[test]
+    fn lookup_events_pages_yield_their_embedded_records() {
+        let page = |record: &str| {
+            format!(
+                r#"{{"Events":[{{"EventId":"x","CloudTrailEvent":{}}}],"NextToken":"t"}}"#,
+                serde_json::to_string(record).unwrap()
+            )
+        };
+        let (outcome, items) = run(&format!("{}\n{}", page(A), page(B)));
+        assert_eq!(
+            (outcome.kind, outcome.shape),
+            (ContainerKind::Trail, Shape::Lines)
+        );
+        assert_eq!(items, [A, B]);
+        let (one, items) = run(&page(A));
+        assert_eq!((one.shape, items.len()), (Shape::LookupEvents, 1));
+        let (_, broken) = run(r#"{"Events":[{"EventId":"x"},{"CloudTrailEvent":"{nope"}]}"#);
+        assert!(
+            broken[0].starts_with("!lookup event without"),
+            "{}",
+            broken[0]
+        );
+        assert!(
+            broken[1].starts_with("!CloudTrailEvent is not valid JSON"),
+            "{}",
+            broken[1]
+        );
+    }
+
+    #[test]
+    fn eventbridge_and_cloudwatch_logs_envelopes_are_opened() {
+        let bridge = format!(
+            r#"{{"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","detail":{A}}}"#
+        );
+        let (outcome, items) = run(&bridge);
+        assert_eq!(
+            (outcome.shape, items),
+            (Shape::EventBridge, vec![A.to_owned()])
+        );
+        let (lines, items) = run(&format!("{bridge}\n{bridge}\n"));
+        assert_eq!((lines.shape, items.len()), (Shape::Lines, 2));
+
+        let message = |record: &str| serde_json::to_string(record).unwrap();
+        let logs = format!(
+            r#"{{"messageType":"DATA_MESSAGE","logGroup":"CloudTrail/logs","logEvents":[{{"id":"1","timestamp":1,"message":{}}},{{"id":"2","timestamp":2,"message":{}}}]}}"#,
+            message(A),
+            message(B)
+        );
+        let (outcome, items) = run(&logs);
+        assert_eq!(
+            (outcome.shape, items),
+            (Shape::CloudWatchLogs, vec![A.to_owned(), B.to_owned()])
+        );
+        let control = r#"{"messageType":"CONTROL_MESSAGE","logEvents":[{"message":"CWL CONTROL MESSAGE: Checking health"}]}"#;
+        let (outcome, items) = run(control);
+        assert_eq!((outcome.kind, items.len()), (ContainerKind::Trail, 0));
+    }
+
+    #[test]
+    fn other_values_beside_records_are_counted_as_records_that_could_not_be_read() {
+        let (outcome, items) = run(&format!("{A}\n{{\"hello\":1}}\n42\n"));
+        assert_eq!(outcome.kind, ContainerKind::Trail);
+        assert_eq!(items.len(), 3);
+        assert!(items[1].starts_with("!not a CloudTrail record"));
     }
 
     #[test]
@@ -222,5 +671,7 @@ mod tests {
         let (outcome, records) = run(&text);
         assert!(outcome.fault.is_none());
         assert_eq!(records.len(), 1);
+        let (outcome, _) = run(&format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)));
+        assert_eq!(outcome.kind, ContainerKind::Other);
     }
 }

@@ -9,7 +9,7 @@ pub mod decode;
 pub mod normalize;
 mod raw;
 
-use crate::analytics::ingest::container::{read_container, ContainerKind};
+use crate::analytics::ingest::container::{read_container, ContainerKind, Item};
 use crate::analytics::ingest::decode::decode;
 use crate::analytics::ingest::normalize::normalize;
 use crate::analytics::model::time::Millis;
@@ -60,6 +60,8 @@ pub struct FileReport {
     pub decoded_bytes: u64,
     /// The outcome.
     pub status: FileStatus,
+    /// The shape the content was recognised as (`trail file`, `JSON lines`, …), or `""`.
+    pub format: &'static str,
     /// Records read.
     pub read: u64,
     /// Records stored as events (conflicts included).
@@ -86,6 +88,7 @@ impl FileReport {
             size_bytes,
             decoded_bytes: 0,
             status: FileStatus::Ok,
+            format: "",
             read: 0,
             indexed: 0,
             duplicates: 0,
@@ -114,6 +117,7 @@ pub fn ingest_file(
     if normalized_path.contains("/CloudTrail-Digest/")
         || normalized_path.starts_with("CloudTrail-Digest/")
     {
+        report.format = "digest";
         return finish(report, FileStatus::Digest, &[DIGEST_MESSAGE.to_owned()]);
     }
     if bytes.is_empty() {
@@ -124,17 +128,23 @@ pub fn ingest_file(
     report.decoded_bytes = decoded.text.len() as u64;
     let mut problems: Vec<String> = decoded.problem.iter().cloned().collect();
     let mut reasons: Vec<RejectReason> = Vec::new();
-    let outcome = read_container(&decoded.text, &mut |raw| {
-        place_record(store, file_idx, raw, &mut report, &mut reasons);
+    let outcome = read_container(&decoded.text, &mut |item| match item {
+        Item::Record(raw) => place_record(store, file_idx, raw, &mut report, &mut reasons),
+        Item::NotARecord(reason) => {
+            report.read += 1;
+            reject(&mut report, &mut reasons, reason);
+        }
     });
     reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
     reasons.truncate(MAX_REASONS);
     report.reasons = reasons;
     problems.extend(outcome.fault);
 
+    report.format = outcome.shape.label();
     let status = match outcome.kind {
         ContainerKind::Digest => {
-            return finish(report, FileStatus::Digest, &[DIGEST_MESSAGE.to_owned()])
+            report.format = "digest";
+            return finish(report, FileStatus::Digest, &[DIGEST_MESSAGE.to_owned()]);
         }
         ContainerKind::Other => {
             let unreadable = report.read == 0
@@ -146,7 +156,7 @@ pub fn ingest_file(
                 if unreadable {
                     "not JSON, or not a CloudTrail file".to_owned()
                 } else {
-                    "no CloudTrail records: no top-level \"Records\" array".to_owned()
+                    "no CloudTrail records found: not a trail file, a record, JSON lines of records, lookup-events output, an EventBridge event or a CloudWatch Logs message".to_owned()
                 },
             );
             FileStatus::Rejected
@@ -214,18 +224,23 @@ fn place_record(
                     return;
                 }
             }
-            report.time_span = Some(match report.time_span {
-                Some((first, last)) => (first.min(record.time), last.max(record.time)),
-                None => (record.time, record.time),
-            });
-        }
-        Err(reason) => {
-            report.rejected += 1;
-            match reasons.iter_mut().find(|known| known.reason == reason) {
-                Some(known) => known.count += 1,
-                None => reasons.push(RejectReason { reason, count: 1 }),
+            if let Some(time) = record.time {
+                report.time_span = Some(match report.time_span {
+                    Some((first, last)) => (first.min(time), last.max(time)),
+                    None => (time, time),
+                });
             }
         }
+        Err(reason) => reject(report, reasons, reason),
+    }
+}
+
+/// Counts one record as rejected, keeping its reason.
+fn reject(report: &mut FileReport, reasons: &mut Vec<RejectReason>, reason: String) {
+    report.rejected += 1;
+    match reasons.iter_mut().find(|known| known.reason == reason) {
+        Some(known) => known.count += 1,
+        None => reasons.push(RejectReason { reason, count: 1 }),
     }
 }
 
@@ -263,23 +278,30 @@ mod tests {
     }
 
     #[test]
-    fn bad_records_make_a_partial_file_with_reasons() {
-        let (_, report) = ingest(
+    fn bad_records_make_a_partial_file_with_reasons_and_undated_records_are_kept() {
+        let (store, report) = ingest(
             "a.json",
-            r#"{"Records":[{"eventTime":"2024-03-01T10:00:00Z"},42,{"eventTime":"nope"},{"eventTime":"nope"}]}"#,
+            r#"{"Records":[{"eventTime":"2024-03-01T10:00:00Z"},42,[1],42,{"eventTime":"nope"}]}"#,
         );
         assert_eq!(
             (report.status, report.indexed, report.rejected),
-            (FileStatus::Partial, 1, 3)
+            (FileStatus::Partial, 2, 3)
         );
         assert_eq!(
             report.reasons[0],
             RejectReason {
-                reason: "eventTime \"nope\" is not a date and time".into(),
+                reason: "record is not a JSON object but a number".into(),
                 count: 2
             }
         );
-        assert!(report.message.contains("3 of 4 records rejected"));
+        assert!(
+            report.message.contains("3 of 5 records rejected"),
+            "{}",
+            report.message
+        );
+        // The undated record is kept but stays out of the file's time span.
+        assert_eq!(store.len(), 2);
+        assert_eq!(report.time_span.map(|(first, last)| last - first), Some(0));
         assert_balanced(&report);
     }
 
@@ -306,7 +328,7 @@ mod tests {
         let (_, other) = ingest("notes.json", r#"{"hello":"world"}"#);
         assert_eq!(other.status, FileStatus::Rejected);
         assert!(
-            other.message.contains("no top-level \"Records\""),
+            other.message.contains("no CloudTrail records found"),
             "{}",
             other.message
         );

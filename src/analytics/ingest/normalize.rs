@@ -1,5 +1,6 @@
 //! One raw record to the values the index keeps: normalised time, the readable caller, the
-//! account, and the rest of the indexed fields. A record that cannot be placed in time, or is
+//! account, and the rest of the indexed fields. A record with no usable time is kept, undated,
+//! and says why; a record that is not an object, or
 //! not an object, is rejected with a reason; nothing here panics on user data.
 
 use std::borrow::Cow;
@@ -13,8 +14,10 @@ use crate::analytics::model::time::{parse_event_time, Millis};
 /// The indexed values of one record, borrowed from the file text where possible.
 #[derive(Debug)]
 pub struct Normalized<'a> {
-    /// The event time.
-    pub time: Millis,
+    /// The event time; `None` for an undated event.
+    pub time: Option<Millis>,
+    /// Where the time came from.
+    pub time_source: TimeSource,
     /// `eventID`, or `""` when the record has none.
     pub event_id: Cow<'a, str>,
     /// One value per [`Field`], in column order; `""` when absent.
@@ -25,6 +28,18 @@ pub struct Normalized<'a> {
     pub read_only: Option<bool>,
     /// The ARNs in `resources`.
     pub resource_arns: Vec<Cow<'a, str>>,
+}
+
+/// Where an event's time came from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TimeSource {
+    /// `eventTime`, as CloudTrail writes it.
+    #[default]
+    EventTime,
+    /// `eventTime` was missing; a pipeline's `@timestamp` was used.
+    PipelineTimestamp,
+    /// No usable time: `eventTime` was missing, or held this text.
+    Undated(Option<String>),
 }
 
 /// Reads the indexed values of `raw`, or says why the record cannot be shown.
@@ -39,11 +54,18 @@ pub fn normalize(raw: &RawValue) -> Result<Normalized<'_>, String> {
     let record: RawRecord<'_> =
         serde_json::from_str(text).map_err(|error| format!("record could not be read: {error}"))?;
     let time_text = record.event_time.as_str();
-    if time_text.is_empty() {
-        return Err("record has no eventTime".to_owned());
-    }
-    let Some(time) = parse_event_time(time_text) else {
-        return Err(format!("eventTime {time_text:?} is not a date and time"));
+    let (time, time_source) = if let Some(time) = parse_event_time(time_text) {
+        (Some(time), TimeSource::EventTime)
+    } else if let (true, Some(time)) = (
+        time_text.is_empty(),
+        parse_event_time(record.pipeline_timestamp.as_str()),
+    ) {
+        (Some(time), TimeSource::PipelineTimestamp)
+    } else {
+        (
+            None,
+            TimeSource::Undated((!time_text.is_empty()).then(|| time_text.to_owned())),
+        )
     };
 
     let identity = record.user_identity.0.unwrap_or_default();
@@ -85,6 +107,7 @@ pub fn normalize(raw: &RawValue) -> Result<Normalized<'_>, String> {
         .collect();
     Ok(Normalized {
         time,
+        time_source,
         event_id: take(record.event_id),
         values,
         error_message: take(record.error_message),
@@ -270,14 +293,36 @@ mod tests {
     }
 
     #[test]
-    fn records_without_a_usable_time_or_shape_are_rejected_with_a_reason() {
+    fn records_that_are_not_objects_are_rejected_with_a_reason() {
         let reason = |text: &str| {
             normalize(&serde_json::from_str::<Box<RawValue>>(text).unwrap()).unwrap_err()
         };
         assert!(reason("42").contains("not a JSON object but a number"));
-        assert!(reason("{}").contains("no eventTime"));
-        assert!(reason(r#"{"eventTime":"ThisIsAWrongEventTime"}"#)
-            .contains("\"ThisIsAWrongEventTime\""));
+        assert!(reason("[1]").contains("but an array"));
+    }
+
+    #[test]
+    fn records_without_a_usable_time_are_kept_undated_or_use_the_pipeline_timestamp() {
+        let read = |text: &str| {
+            let raw: Box<RawValue> = serde_json::from_str(text).unwrap();
+            let normalized = normalize(&raw).unwrap();
+            (normalized.time, normalized.time_source)
+        };
+        assert_eq!(read("{}"), (None, TimeSource::Undated(None)));
+        let wrong = read(r#"{"eventTime":"ThisIsAWrongEventTime"}"#);
+        assert_eq!(
+            wrong.1,
+            TimeSource::Undated(Some("ThisIsAWrongEventTime".to_owned()))
+        );
+        let stamped = read(r#"{"@timestamp":"2024-03-01T10:00:00.000Z","eventName":"x"}"#);
+        assert_eq!(
+            stamped.0,
+            crate::analytics::model::time::parse_event_time("2024-03-01T10:00:00Z")
+        );
+        assert_eq!(stamped.1, TimeSource::PipelineTimestamp);
+        // A wrong eventTime is not silently replaced by another clock.
+        let both = read(r#"{"eventTime":"nope","@timestamp":"2024-03-01T10:00:00Z"}"#);
+        assert_eq!(both.0, None);
     }
 
     #[test]

@@ -15,6 +15,9 @@ use serde::{Deserialize, Deserializer};
 pub struct RawRecord<'a> {
     #[serde(borrow)]
     pub event_time: Text<'a>,
+    /// The time a pipeline (Logstash, Elastic) stamped, used when `eventTime` is missing.
+    #[serde(borrow, rename = "@timestamp")]
+    pub pipeline_timestamp: Text<'a>,
     #[serde(borrow, rename = "eventID")]
     pub event_id: Text<'a>,
     #[serde(borrow)]

@@ -7,6 +7,9 @@ use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 /// Milliseconds since the Unix epoch, UTC.
 pub type Millis = i64;
 
+/// The time column's value for an undated event: it sorts before every real time.
+pub const UNDATED: Millis = Millis::MIN;
+
 /// One minute, hour and day in milliseconds.
 pub const MINUTE_MS: Millis = 60_000;
 /// One hour in milliseconds.
