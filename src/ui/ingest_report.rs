@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::analytics::FileStatus;
+use crate::analytics::{FileReport, FileStatus};
 use crate::ui::format;
 use crate::ui::state::use_app_state;
 
@@ -12,6 +12,30 @@ use crate::ui::state::use_app_state;
 pub fn IngestReport() -> impl IntoView {
     let state = use_app_state();
     let problems_only = RwSignal::new(false);
+    // The column the table is sorted by, and whether descending; `None` keeps the load order.
+    let sort = RwSignal::new(None::<(Column, bool)>);
+    let header = move |column: Column, label: &'static str, numeric: bool| {
+        let arrow = move || match sort.get() {
+            Some((by, descending)) if by == column => {
+                if descending {
+                    " ▼"
+                } else {
+                    " ▲"
+                }
+            }
+            _ => "",
+        };
+        view! {
+            <th class:tv-num=numeric class="tv-sortable" data-testid="sort-files" data-column=column.key()
+                title="Sort by this column (again to reverse)"
+                on:click=move |_| sort.update(|sort| *sort = match *sort {
+                    Some((by, descending)) if by == column => Some((column, !descending)),
+                    _ => Some((column, numeric)),
+                })>
+                {label}{arrow}
+            </th>
+        }
+    };
     let ledger = state.ledger;
     view! {
         <section class="tv-card tv-report" data-testid="ingest-report">
@@ -32,14 +56,22 @@ pub fn IngestReport() -> impl IntoView {
             <div class="tv-report__scroll">
                 <table class="tv-report__table">
                     <thead><tr>
-                        <th>"File"</th><th>"Status"</th><th>"Format"</th><th class="tv-num">"Read"</th><th class="tv-num">"Events"</th>
-                        <th class="tv-num">"Dup."</th><th class="tv-num">"Conflicts"</th><th class="tv-num">"Rejected"</th>
-                        <th class="tv-num">"Size"</th><th>"Message"</th>
+                        {header(Column::Path, "File", false)}{header(Column::Status, "Status", false)}{header(Column::Format, "Format", false)}
+                        {header(Column::Read, "Read", true)}{header(Column::Events, "Events", true)}{header(Column::Duplicates, "Dup.", true)}
+                        {header(Column::Conflicts, "Conflicts", true)}{header(Column::Rejected, "Rejected", true)}{header(Column::Size, "Size", true)}
+                        <th>"Message"</th>
                     </tr></thead>
                     <tbody>
                         {move || {
                             let only_problems = problems_only.get();
-                            state.files.get().into_iter()
+                            let mut files = state.files.get();
+                            if let Some((column, descending)) = sort.get() {
+                                files.sort_by(|a, b| {
+                                    let order = column.compare(a, b);
+                                    if descending { order.reverse() } else { order }
+                                });
+                            }
+                            files.into_iter()
                                 .filter(|file| !only_problems || matches!(file.status, FileStatus::Partial | FileStatus::Rejected))
                                 .map(|file| view! {
                                     <tr data-testid="file-row" data-file=file.path.clone() data-status=file.status.as_str()
@@ -63,5 +95,51 @@ pub fn IngestReport() -> impl IntoView {
                 </table>
             </div>
         </section>
+    }
+}
+
+/// A sortable column of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Path,
+    Status,
+    Format,
+    Read,
+    Events,
+    Duplicates,
+    Conflicts,
+    Rejected,
+    Size,
+}
+
+impl Column {
+    fn key(self) -> &'static str {
+        match self {
+            Column::Path => "file",
+            Column::Status => "status",
+            Column::Format => "format",
+            Column::Read => "read",
+            Column::Events => "events",
+            Column::Duplicates => "duplicates",
+            Column::Conflicts => "conflicts",
+            Column::Rejected => "rejected",
+            Column::Size => "size",
+        }
+    }
+
+    /// Orders two files by this column, then by path so the order is stable.
+    fn compare(self, a: &FileReport, b: &FileReport) -> std::cmp::Ordering {
+        let by = match self {
+            Column::Path => std::cmp::Ordering::Equal,
+            Column::Status => a.status.as_str().cmp(b.status.as_str()),
+            Column::Format => a.format.cmp(b.format),
+            Column::Read => a.read.cmp(&b.read),
+            Column::Events => a.indexed.cmp(&b.indexed),
+            Column::Duplicates => a.duplicates.cmp(&b.duplicates),
+            Column::Conflicts => a.conflicts.cmp(&b.conflicts),
+            Column::Rejected => a.rejected.cmp(&b.rejected),
+            Column::Size => a.size_bytes.cmp(&b.size_bytes),
+        };
+        by.then_with(|| a.path.cmp(&b.path))
     }
 }

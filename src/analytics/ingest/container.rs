@@ -44,7 +44,7 @@ pub enum Shape {
     EventBridge,
     /// A CloudWatch Logs subscription message.
     CloudWatchLogs,
-    /// Anything else.
+    /// Not CloudTrail, or not readable.
     Unknown,
 }
 
@@ -59,7 +59,7 @@ impl Shape {
             Shape::LookupEvents => "lookup-events output",
             Shape::EventBridge => "EventBridge event",
             Shape::CloudWatchLogs => "CloudWatch Logs message",
-            Shape::Unknown => "unknown",
+            Shape::Unknown => "",
         }
     }
 }
@@ -317,9 +317,10 @@ impl Reader<'_, '_> {
                 (self.on_item)(Item::NotARecord(format!("not a CloudTrail record: {what}")));
             }
         }
-        let shape = match (shape, self.inner) {
-            (Shape::Lines | Shape::Array, _) | (_, None) => shape,
-            (_, Some(inner)) => inner,
+        let shape = match (kind, shape, self.inner) {
+            (ContainerKind::Other, _, _) => Shape::Unknown,
+            (_, Shape::Lines | Shape::Array, _) | (_, _, None) => shape,
+            (_, _, Some(inner)) => inner,
         };
         ContainerOutcome { kind, shape, fault }
     }

@@ -1,0 +1,60 @@
+//! Every input shape and every kind of bad input in `tests/fixtures/shapes/`, each loaded on its
+//! own, gets exactly the outcome `make_shapes.py` wrote down: status, recognised format, and the
+//! ledger (read, indexed, duplicates, conflicts, rejected, undated).
+
+// A test that cannot read its own fixtures should fail loudly, not limp on.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use trailview::analytics::{Dataset, FileStatus, Query};
+
+#[test]
+fn each_shape_and_bad_input_gets_its_expected_outcome() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shapes");
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    let expected = expected.as_object().unwrap();
+    assert!(
+        expected.len() >= 25,
+        "expected.json lists {} files",
+        expected.len()
+    );
+    let mut failures = Vec::new();
+    for (name, want) in expected {
+        let mut dataset = Dataset::default();
+        let report = dataset
+            .ingest_file(name, &std::fs::read(dir.join(name)).unwrap())
+            .clone();
+        dataset.commit();
+        let query = Query::default();
+        let totals = dataset.dashboard(&dataset.select(&query), &query).totals;
+        let got = serde_json::json!({
+            "status": report.status.as_str(), "format": report.format, "read": report.read,
+            "indexed": report.indexed, "duplicates": report.duplicates, "conflicts": report.conflicts,
+            "rejected": report.rejected, "undated": totals.n_undated,
+        });
+        let mut want = want.clone();
+        want.as_object_mut().unwrap().remove("shows");
+        if got != want {
+            failures.push(format!(
+                "{name}: got {got}, want {want} ({})",
+                report.message
+            ));
+        }
+        assert_eq!(
+            report.read,
+            report.indexed + report.duplicates + report.rejected,
+            "ledger of {name}"
+        );
+        if matches!(report.status, FileStatus::Partial | FileStatus::Rejected)
+            && report.message.is_empty()
+        {
+            failures.push(format!(
+                "{name}: {} without a message",
+                report.status.as_str()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
