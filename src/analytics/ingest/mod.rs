@@ -191,6 +191,15 @@ pub fn ingest_file(
             listed.join("; ")
         ));
     }
+    // A misleading name is worth saying even when the content read cleanly.
+    let extension = normalized_path.rsplit('.').next().unwrap_or_default();
+    let named_gzip = extension.eq_ignore_ascii_case("gz") || extension.eq_ignore_ascii_case("gzip");
+    if named_gzip && !decoded.was_gzip && status != FileStatus::Rejected {
+        problems.insert(
+            0,
+            "not gzip despite its name: read as plain text".to_owned(),
+        );
+    }
     finish(report, status, &problems)
 }
 
