@@ -94,6 +94,7 @@ pub fn read_container(text: &str, on_item: &mut dyn FnMut(Item<'_>)) -> Containe
         first_stray: None,
         digest: false,
         inner: None,
+        last_record_end: None,
     };
     let (shape, fault) = match text.as_bytes().get(start) {
         Some(b'{') => reader.read_objects(text, start),
@@ -133,12 +134,22 @@ struct Reader<'c, 'f> {
     digest: bool,
     /// The envelope shape of the first value that yielded records, when there was one.
     inner: Option<Shape>,
+    /// Where in the file the last record streamed from `Records` ended (for resuming).
+    last_record_end: Option<usize>,
 }
 
 impl Reader<'_, '_> {
     fn record(&mut self, raw: &RawValue) {
         self.records += 1;
         (self.on_item)(Item::Record(raw));
+    }
+
+    /// A record streamed from `Records` of the file at `file_start` (the text's address):
+    /// remembers where it ended, for resuming after a fault.
+    fn streamed_record(&mut self, raw: &RawValue, file_start: usize) {
+        let end = (raw.get().as_ptr() as usize).saturating_sub(file_start) + raw.get().len();
+        self.last_record_end = Some(end);
+        self.record(raw);
     }
 
     fn not_a_record(&mut self, reason: String) {
@@ -164,6 +175,7 @@ impl Reader<'_, '_> {
         let streamed = (TopLevel {
             reader: self,
             saw_records: &mut saw_records,
+            file_start: text.as_ptr() as usize,
         })
         .deserialize(&mut deserializer);
         match streamed {
@@ -176,8 +188,92 @@ impl Reader<'_, '_> {
                 (shape, fault)
             }
             Ok(()) => (Shape::Lines, self.read_values(text, start, saw_records)),
-            Err(error) if saw_records => (Shape::TrailFile, Some(describe(&error, body, start))),
+            Err(error) if saw_records && error.is_eof() => {
+                (Shape::TrailFile, Some(describe(&error, body, start)))
+            }
+            Err(error) if saw_records => {
+                let error_at = start + byte_offset(body, error.line(), error.column());
+                let resumed_from = self.last_record_end.unwrap_or(start);
+                let fault = describe(&error, body, start);
+                (
+                    Shape::TrailFile,
+                    self.resume_records(text, resumed_from, error_at, fault),
+                )
+            }
             Err(_) => (Shape::Lines, self.read_values(text, start, false)),
+        }
+    }
+
+    /// After invalid JSON inside `Records`: skips to the next element that reads as a record,
+    /// counts the records lost in between (by their `eventID` keys, at least one) as records
+    /// that could not be read, and goes on element by element. Returns the fault that ended
+    /// reading for good, if any.
+    fn resume_records(
+        &mut self,
+        text: &str,
+        mut last_good_end: usize,
+        mut error_at: usize,
+        mut fault: String,
+    ) -> Option<String> {
+        loop {
+            let Some((next, raw)) = next_record_start(text, error_at) else {
+                let lost = text.get(last_good_end..).map_or(1, count_event_ids).max(1);
+                self.lost(lost, &fault);
+                return Some(format!("{fault}; no record could be read after it"));
+            };
+            let lost = text
+                .get(last_good_end..next)
+                .map_or(1, count_event_ids)
+                .max(1);
+            self.lost(lost, &fault);
+            self.record(raw);
+            let mut at = next + raw.get().len();
+            // Go on element by element until the array ends or another fault.
+            loop {
+                let rest = text.get(at..).unwrap_or("");
+                let trimmed = rest.trim_start();
+                at += rest.len() - trimmed.len();
+                match trimmed.as_bytes().first() {
+                    Some(b']') | None => return None,
+                    Some(b',') => at += 1,
+                    Some(_) => {
+                        // What follows the last good record is not a separator: skip from here.
+                        error_at = at;
+                        fault = format!(
+                            "invalid JSON at byte {at}: expected `,` or `]` between records"
+                        );
+                        last_good_end = at;
+                        break;
+                    }
+                }
+                let rest = text.get(at..).unwrap_or("");
+                let trimmed = rest.trim_start();
+                at += rest.len() - trimmed.len();
+                let mut values =
+                    serde_json::Deserializer::from_str(trimmed).into_iter::<&RawValue>();
+                match values.next() {
+                    Some(Ok(raw)) => {
+                        self.record(raw);
+                        at += values.byte_offset();
+                    }
+                    Some(Err(error)) => {
+                        error_at = at + byte_offset(trimmed, error.line(), error.column());
+                        fault = describe(&error, trimmed, at);
+                        last_good_end = at;
+                        if error.is_eof() {
+                            return Some(fault);
+                        }
+                        break;
+                    }
+                    None => return None,
+                }
+            }
+        }
+    }
+
+    fn lost(&mut self, n_lost: u64, fault: &str) {
+        for _ in 0..n_lost {
+            self.not_a_record(format!("lost to {fault}"));
         }
     }
 
@@ -405,10 +501,44 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
+/// The next array element after `from` that reads as a record: an object right after a comma
+/// whose keys are a record's. Nested objects (resources, parameters) do not qualify.
+fn next_record_start(text: &str, from: usize) -> Option<(usize, &RawValue)> {
+    let mut at = from;
+    while let Some(offset) = text.get(at..).and_then(|rest| rest.find('{')) {
+        let candidate = at + offset;
+        let after_comma = text
+            .get(..candidate)
+            .is_some_and(|before| before.trim_end().ends_with(','));
+        if after_comma {
+            let rest = text.get(candidate..).unwrap_or("");
+            if let Some(Ok(raw)) = serde_json::Deserializer::from_str(rest)
+                .into_iter::<&RawValue>()
+                .next()
+            {
+                let looks_like_a_record = serde_json::from_str::<Envelope<'_>>(raw.get())
+                    .is_ok_and(|envelope| envelope.looks_like_a_record());
+                if looks_like_a_record {
+                    return Some((candidate, raw));
+                }
+            }
+        }
+        at = candidate + 1;
+    }
+    None
+}
+
+/// How many records a stretch of skipped text held, by its `"eventID"` keys.
+fn count_event_ids(skipped: &str) -> u64 {
+    skipped.matches("\"eventID\"").count() as u64
+}
+
 /// The one-pass reader of a top-level object: streams `Records` and skips everything else.
 struct TopLevel<'r, 'c, 'f> {
     reader: &'r mut Reader<'c, 'f>,
     saw_records: &'r mut bool,
+    /// The address of the file's text.
+    file_start: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for TopLevel<'_, '_, '_> {
@@ -432,6 +562,7 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
                 *self.saw_records = true;
                 map.next_value_seed(RecordsArray {
                     reader: &mut *self.reader,
+                    file_start: self.file_start,
                 })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -444,6 +575,8 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
 /// The elements of `Records`, each handed over as it is met.
 struct RecordsArray<'r, 'c, 'f> {
     reader: &'r mut Reader<'c, 'f>,
+    /// The address of the file's text, to locate each record in it.
+    file_start: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for RecordsArray<'_, '_, '_> {
@@ -463,7 +596,7 @@ impl<'de> Visitor<'de> for RecordsArray<'_, '_, '_> {
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
         while let Some(record) = seq.next_element::<&'de RawValue>()? {
-            self.reader.record(record);
+            self.reader.streamed_record(record, self.file_start);
         }
         Ok(())
     }
@@ -555,6 +688,48 @@ mod tests {
         let fault = outcome.fault.unwrap();
         // The garbage starts at byte 22; the parser notices two bytes into it.
         assert!(fault.starts_with("invalid JSON at byte 2"), "{fault}");
+    }
+
+    #[test]
+    fn a_broken_record_inside_records_is_counted_lost_and_reading_resumes() {
+        let broken = r#"{"eventTime":"2024-03-01T10:00:02Z","eventID":"c", oops,"resources":[{"ARN":"x"},{"ARN":"y"}]}"#;
+        let text = format!("{{\"Records\":[{A},{broken},{B}]}}");
+        let (outcome, items) = run(&text);
+        assert_eq!(outcome.shape, Shape::TrailFile);
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert_eq!(items[0], A);
+        assert!(
+            items[1].starts_with("!lost to invalid JSON at byte"),
+            "{}",
+            items[1]
+        );
+        assert_eq!(items[2], B);
+
+        // Pretty-printed, the same.
+        let pretty = format!("{{\n  \"Records\": [\n    {A},\n    {broken},\n    {B}\n  ]\n}}\n");
+        let (_, items) = run(&pretty);
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert_eq!(items[2], B);
+
+        // Nothing readable after the fault: the loss is counted and the fault reported.
+        let (outcome, items) = run(&format!("{{\"Records\":[{A},{broken}]}}"));
+        assert_eq!(items.len(), 2);
+        assert!(outcome
+            .fault
+            .unwrap()
+            .contains("no record could be read after it"));
+
+        // Two records broken together: both eventIDs count as lost.
+        let two = r#"{"eventID":"d","eventTime":"x" oops},{"eventID":"e","eventTime":"x" oops}"#;
+        let (_, items) = run(&format!("{{\"Records\":[{A},{two},{B}]}}"));
+        assert_eq!(
+            items
+                .iter()
+                .filter(|item| item.starts_with("!lost"))
+                .count(),
+            2,
+            "{items:?}"
+        );
     }
 
     #[test]
