@@ -58,3 +58,35 @@ fn each_shape_and_bad_input_gets_its_expected_outcome() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+#[test]
+fn the_per_file_size_limit_cuts_a_file_short_and_can_be_raised() {
+    use std::io::Write as _;
+    // About 3 MB of records, gzipped to a few kilobytes: a small decompression bomb.
+    let record = r#"{"eventTime":"2024-03-01T10:00:00Z","eventName":"GetObject","requestParameters":{"pad":"PADDING"}}"#
+        .replace("PADDING", &"x".repeat(1000));
+    let text = format!(
+        "{{\"Records\":[{}]}}",
+        vec![record.as_str(); 3000].join(",")
+    );
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(text.as_bytes()).unwrap();
+    let bytes = encoder.finish().unwrap();
+
+    let mut dataset = Dataset::default();
+    dataset.set_decoded_size_limit(1 << 20);
+    let cut = dataset.ingest_file("big.json.gz", &bytes).clone();
+    assert_eq!(cut.status, FileStatus::Partial);
+    assert!(cut.message.contains("per-file limit"), "{}", cut.message);
+    assert!(cut.indexed > 0 && cut.indexed < 3000, "{}", cut.indexed);
+
+    dataset.set_decoded_size_limit(8 << 20);
+    let whole = dataset.ingest_file("big-again.json.gz", &bytes).clone();
+    assert_eq!(
+        (whole.status, whole.read),
+        (FileStatus::Ok, 3000),
+        "{}",
+        whole.message
+    );
+    assert_eq!(dataset.decoded_size_limit(), 8 << 20);
+}

@@ -149,6 +149,16 @@ impl Dataset {
         &self.files[file_idx as usize]
     }
 
+    /// The most bytes one file may decompress to; beyond it the file is read only that far.
+    pub fn decoded_size_limit(&self) -> usize {
+        self.max_decoded_bytes
+    }
+
+    /// Sets the per-file decompressed size limit for files read from now on (at least 1 MB).
+    pub fn set_decoded_size_limit(&mut self, bytes: usize) {
+        self.max_decoded_bytes = bytes.max(1 << 20);
+    }
+
     /// Makes every ingested event visible to queries.
     pub fn commit(&mut self) {
         self.store.commit();

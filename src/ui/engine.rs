@@ -43,7 +43,22 @@ impl Engine {
 
     /// Drops everything loaded.
     pub fn clear(&self) {
-        self.dataset.set_value(Dataset::default());
+        self.dataset.update_value(|dataset| {
+            let limit = dataset.decoded_size_limit();
+            *dataset = Dataset::default();
+            dataset.set_decoded_size_limit(limit);
+        });
+    }
+
+    /// The per-file decompressed size limit, in bytes.
+    pub fn decoded_size_limit(&self) -> usize {
+        self.dataset.with_value(Dataset::decoded_size_limit)
+    }
+
+    /// Sets the per-file decompressed size limit for files read from now on.
+    pub fn set_decoded_size_limit(&self, bytes: usize) {
+        self.dataset
+            .update_value(|dataset| dataset.set_decoded_size_limit(bytes));
     }
 
     /// The events a query selects.

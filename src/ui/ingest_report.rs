@@ -51,6 +51,19 @@ pub fn IngestReport() -> impl IntoView {
                             format::count(ledger.duplicates), format::count(ledger.rejected), format::count(ledger.conflicts))
                     }}
                 </span>
+                <label class="tv-toggle" title="Files that decompress to more are read only that far, and say so">
+                    "per-file limit"
+                    <input type="number" class="tv-limit" min="1" max="4096" step="1" data-testid="size-limit"
+                        data-value=move || { state.revision.track(); state.engine.decoded_size_limit() }
+                        prop:value=move || { state.revision.track(); state.engine.decoded_size_limit() >> 20 }
+                        on:change=move |ev| {
+                            if let Ok(megabytes) = event_target_value(&ev).trim().parse::<usize>() {
+                                state.engine.set_decoded_size_limit(megabytes.clamp(1, 4096) << 20);
+                                state.revision.update(|revision| *revision += 1);
+                            }
+                        } />
+                    "MB"
+                </label>
                 <label class="tv-toggle"><input type="checkbox" on:change=move |ev| problems_only.set(event_target_checked(&ev)) />"problems only"</label>
             </header>
             <div class="tv-report__scroll">

@@ -531,3 +531,23 @@ test('11. the event table stays virtualised and scrolls through 100,000 events',
   assert.ok(last.length < 100, `still only the visible rows (${last.length})`);
   console.log(`table: ${n} events (${buffer.length} bytes gz) in ${loaded.summary?.ms} ms`);
 }));
+
+test('12. the per-file size limit is shown, cuts a bomb short with a message, and can be raised', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const { gzipSync } = await import('node:zlib');
+  const record = { eventTime: '2024-03-01T10:00:00Z', eventName: 'GetObject', requestParameters: { pad: 'x'.repeat(1000) } };
+  const buffer = gzipSync(JSON.stringify({ Records: Array.from({ length: 3000 }, (_, i) => ({ ...record, eventID: `bomb-${i}` })) }), { level: 9 });
+  const upload = (name) => page.setInputFiles(testid('file-input'), { name, mimeType: 'application/gzip', buffer });
+  await upload('first.json.gz');
+  await waitForLoad(page, 1);
+  const limit = page.locator(testid('size-limit'));
+  assert.equal(Number(await limit.getAttribute('data-value')), 1 << 30, 'the default limit is 1024 MB');
+  await limit.fill('1');
+  await limit.dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('[data-testid="size-limit"]')?.getAttribute('data-value') === String(1 << 20));
+  await upload('second.json.gz');
+  const cut = await eventually(() => snapshot(page), (s) => s.rows.length === 2 && s.progress.state === 'done');
+  const second = cut.rows.find((row) => row.file === 'second.json.gz');
+  assert.equal(second.status, 'partial');
+  assert.match(second.message, /per-file limit/);
+  assert.equal(cut.rows.find((row) => row.file === 'first.json.gz').status, 'ok');
+}));

@@ -40,7 +40,7 @@ pub fn decode(bytes: &[u8], max_decoded_bytes: usize) -> Decoded {
         if out.len() > max_decoded_bytes {
             out.truncate(max_decoded_bytes);
             problem = Some(format!(
-                "decompresses to more than {} MB, the limit for one file; only the first {} MB were read",
+                "decompresses to more than {} MB, the per-file limit (raise it in the Files panel and load the file again); only the first {} MB were read",
                 max_decoded_bytes >> 20,
                 max_decoded_bytes >> 20
             ));
@@ -55,7 +55,7 @@ pub fn decode(bytes: &[u8], max_decoded_bytes: usize) -> Decoded {
         out
     } else if bytes.len() > max_decoded_bytes {
         problem = Some(format!(
-            "larger than {} MB, the limit for one file; only the first {} MB were read",
+            "larger than {} MB, the per-file limit (raise it in the Files panel and load the file again); only the first {} MB were read",
             max_decoded_bytes >> 20,
             max_decoded_bytes >> 20
         ));
