@@ -132,6 +132,8 @@ pub struct EventDetail {
     pub resource_arns: Vec<String>,
     /// A note on the event's time when it is not CloudTrail's own `eventTime`.
     pub time_note: Option<String>,
+    /// A note when the record is not CloudTrail's full record (read from a CSV export).
+    pub source_note: Option<String>,
 }
 
 impl Dataset {
@@ -266,6 +268,10 @@ impl Dataset {
             error_message: store.error_message(event_idx).to_owned(),
             resource_arns: store.resource_arns(event_idx).map(str::to_owned).collect(),
             time_note: time_note(raw),
+            source_note: serde_json::from_str::<serde_json::Value>(raw)
+                .ok()
+                .filter(|value| value.get(ingest::csv_export::SOURCE_FIELD).is_some())
+                .map(|_| ingest::csv_export::SOURCE_NOTE.to_owned()),
         })
     }
 }

@@ -56,6 +56,7 @@ pub fn EventDetail() -> impl IntoView {
                             {detail.conflict.then(|| view! { <span class="tv-warning">" · eventID conflict: another event has this ID with different content"</span> })}
                         </p>
                         {detail.time_note.clone().map(|note| view! { <p class="tv-detail__note tv-warning" data-testid="event-time-note">{note}</p> })}
+                        {detail.source_note.clone().map(|note| view! { <p class="tv-detail__note tv-warning" data-testid="event-source-note">{note}</p> })}
                         <pre class="tv-detail__json" data-testid="event-detail" data-event-id=detail.event_id.clone()>{detail.json.clone()}</pre>
                     }.into_any()
                 }

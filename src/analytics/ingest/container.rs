@@ -16,6 +16,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::analytics::ingest::csv_export::{looks_like_csv, read_csv, Row};
+
 /// What a file holds, as far as CloudTrail is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContainerKind {
@@ -44,6 +46,8 @@ pub enum Shape {
     EventBridge,
     /// A CloudWatch Logs subscription message.
     CloudWatchLogs,
+    /// A CSV export (console Event history, CloudTrail Lake results).
+    Csv,
     /// Not CloudTrail, or not readable.
     Unknown,
 }
@@ -59,6 +63,7 @@ impl Shape {
             Shape::LookupEvents => "lookup-events output",
             Shape::EventBridge => "EventBridge event",
             Shape::CloudWatchLogs => "CloudWatch Logs message",
+            Shape::Csv => "CSV export",
             Shape::Unknown => "",
         }
     }
@@ -112,6 +117,19 @@ pub fn read_container(text: &str, on_item: &mut dyn FnMut(Item<'_>)) -> Containe
                 Err(error) => Some(describe(&error, &text[start..], start)),
             };
             (Shape::Array, fault)
+        }
+        _ if looks_like_csv(&text[start..]) => {
+            reader.envelope(Shape::Csv);
+            read_csv(&text[start..], &mut |row| match row {
+                Row::Record(json) => match serde_json::from_str::<Box<RawValue>>(&json) {
+                    Ok(raw) => reader.record(&raw),
+                    Err(error) => {
+                        reader.not_a_record(format!("CSV row could not be read: {error}"));
+                    }
+                },
+                Row::Unreadable(reason) => reader.not_a_record(reason),
+            });
+            (Shape::Csv, None)
         }
         _ => {
             let fault = serde_json::from_str::<IgnoredAny>(text)

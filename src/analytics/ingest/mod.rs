@@ -5,6 +5,7 @@
 //! normalise each record, place it in the store. A fault anywhere keeps what came before it.
 
 pub mod container;
+pub mod csv_export;
 pub mod decode;
 pub mod normalize;
 mod raw;
