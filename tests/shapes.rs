@@ -90,3 +90,34 @@ fn the_per_file_size_limit_cuts_a_file_short_and_can_be_raised() {
     );
     assert_eq!(dataset.decoded_size_limit(), 8 << 20);
 }
+
+#[test]
+fn a_zip_archive_lists_every_entry_with_its_own_outcome() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shapes/archive.zip");
+    let mut dataset = Dataset::default();
+    dataset.ingest_file("archive.zip", &std::fs::read(path).unwrap());
+    let rows: Vec<(String, &str, u64)> = dataset
+        .files()
+        .iter()
+        .map(|file| (file.path.clone(), file.status.as_str(), file.indexed))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("archive.zip".to_owned(), "ok", 0),
+            ("archive.zip/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01/111122223333_CloudTrail_us-east-1_20240301T1000Z_zipzipzipzipzipz.json.gz".to_owned(), "ok", 3),
+            ("archive.zip/exports/lines.jsonl".to_owned(), "ok", 2),
+            ("archive.zip/README.txt".to_owned(), "rejected", 0),
+            ("archive.zip/nested.zip".to_owned(), "rejected", 0),
+        ]
+    );
+    assert_eq!(dataset.n_events(), 5);
+    assert!(dataset.files()[4]
+        .message
+        .contains("archive inside an archive"));
+    let ledger = dataset.ledger();
+    assert_eq!(
+        ledger.read,
+        ledger.indexed + ledger.duplicates + ledger.rejected
+    );
+}

@@ -138,7 +138,17 @@ pub struct EventDetail {
 
 impl Dataset {
     /// Reads one file and returns its report. The events become visible at [`Dataset::commit`].
+    ///
+    /// A zip archive gets a row of its own (no records) and one row per entry, each entry read
+    /// like a file; the archive's row is returned.
     pub fn ingest_file(&mut self, path: &str, bytes: &[u8]) -> &FileReport {
+        self.ingest_at_depth(path, bytes, 0)
+    }
+
+    fn ingest_at_depth(&mut self, path: &str, bytes: &[u8], depth: u8) -> &FileReport {
+        if ingest::archive::is_zip(bytes) {
+            return self.ingest_archive(path, bytes, depth);
+        }
         let file_idx = self.files.len() as u32;
         let report = ingest::ingest_file(
             &mut self.store,
@@ -159,6 +169,62 @@ impl Dataset {
     /// Sets the per-file decompressed size limit for files read from now on (at least 1 MB).
     pub fn set_decoded_size_limit(&mut self, bytes: usize) {
         self.max_decoded_bytes = bytes.max(1 << 20);
+    }
+
+    fn ingest_archive(&mut self, path: &str, bytes: &[u8], depth: u8) -> &FileReport {
+        let archive_idx = self.files.len();
+        let mut archive = FileReport::new(path, bytes.len() as u64);
+        archive.format = "zip archive";
+        if depth > 0 {
+            self.files.push(FileReport {
+                status: FileStatus::Rejected,
+                message: "an archive inside an archive: open it first".to_owned(),
+                ..archive
+            });
+            return &self.files[archive_idx];
+        }
+        let entries = match ingest::archive::entries(path, bytes, self.max_decoded_bytes) {
+            Ok(entries) => entries,
+            Err(reason) => {
+                archive.status = FileStatus::Rejected;
+                archive.message = reason;
+                self.files.push(archive);
+                return &self.files[archive_idx];
+            }
+        };
+        archive.message = format!(
+            "{} files inside, each listed as archive/path",
+            entries.len()
+        );
+        self.files.push(archive);
+        for entry in entries {
+            match entry {
+                ingest::archive::Entry::File {
+                    path,
+                    bytes,
+                    cut_at_limit,
+                } => {
+                    let entry_idx = self.files.len();
+                    self.ingest_at_depth(&path, &bytes, depth + 1);
+                    if cut_at_limit {
+                        let report = &mut self.files[entry_idx];
+                        if report.status == FileStatus::Ok {
+                            report.status = FileStatus::Partial;
+                        }
+                        let note = "larger than the per-file limit (raise it in the Files panel and load the archive again): read up to the limit";
+                        report.message = if report.message.is_empty() {
+                            note.to_owned()
+                        } else {
+                            format!("{note}; {}", report.message)
+                        };
+                    }
+                }
+                ingest::archive::Entry::Unreadable { path, reason } => {
+                    self.reject_file(&path, 0, &reason);
+                }
+            }
+        }
+        &self.files[archive_idx]
     }
 
     /// Makes every ingested event visible to queries.

@@ -25,7 +25,11 @@ impl Engine {
     /// Reads one file; returns the events it added and its status.
     pub fn ingest(&self, path: &str, bytes: &[u8]) -> u64 {
         self.dataset
-            .try_update_value(|dataset| dataset.ingest_file(path, bytes).indexed)
+            .try_update_value(|dataset| {
+                let before = dataset.n_events();
+                dataset.ingest_file(path, bytes);
+                (dataset.n_events() - before) as u64
+            })
             .unwrap_or_default()
     }
 

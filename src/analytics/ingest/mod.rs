@@ -4,6 +4,7 @@
 //! Order of work: recognise digests by path, decode (gzip or not, capped), stream the container,
 //! normalise each record, place it in the store. A fault anywhere keeps what came before it.
 
+pub mod archive;
 pub mod container;
 pub mod csv_export;
 pub mod decode;
