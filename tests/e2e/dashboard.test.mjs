@@ -551,3 +551,32 @@ test('12. the per-file size limit is shown, cuts a bomb short with a message, an
   assert.match(second.message, /per-file limit/);
   assert.equal(cut.rows.find((row) => row.file === 'first.json.gz').status, 'ok');
 }));
+
+test('13. every input shape and bad input, loaded as a folder, gets its status and format', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const shapes = path.join(FIXTURES, 'shapes');
+  const expected = JSON.parse(fs.readFileSync(path.join(shapes, 'expected.json'), 'utf8'));
+  await uploadFolder(page, shapes);
+  await waitForLoad(page, listFiles(shapes).length);
+  const rows = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-testid="file-row"]')].map((row) => [
+    row.getAttribute('data-file'),
+    { status: row.getAttribute('data-status'), format: row.getAttribute('data-format'), message: row.getAttribute('data-message'),
+      read: Number(row.getAttribute('data-read')), events: Number(row.getAttribute('data-events')),
+      duplicates: Number(row.getAttribute('data-duplicates')), rejected: Number(row.getAttribute('data-rejected')) },
+  ])));
+  for (const [name, want] of Object.entries(expected)) {
+    const row = rows[`shapes/${name}`];
+    assert.ok(row, `a row for shapes/${name}`);
+    // Loaded together the fixtures share eventIDs, so events and duplicates move between files;
+    // status, format and records read do not.
+    assert.equal(row.status, want.status, `status of ${name} (${row.message})`);
+    assert.equal(row.format, want.format, `format of ${name}`);
+    if (want.read !== null) assert.equal(row.read, want.read, `records read from ${name}`);
+    if (want.status !== 'ok') assert.ok(row.message, `${name} says why`);
+  }
+  // The archive's entries are listed under it, each with its own outcome.
+  assert.equal(rows['shapes/archive.zip/exports/lines.jsonl']?.status, 'ok');
+  assert.equal(rows['shapes/archive.zip/nested.zip']?.status, 'rejected');
+  for (const [name, row] of Object.entries(rows)) {
+    assert.equal(row.read, row.events + row.duplicates + row.rejected, `ledger of ${name}`);
+  }
+}));
