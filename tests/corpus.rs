@@ -248,3 +248,38 @@ fn panther_json_lines_load_every_record_and_undated_ones_stay_out_of_the_timelin
         .sum();
     assert_eq!(in_timeline, 440 - 19);
 }
+
+#[test]
+fn the_processing_library_fixtures_load_and_the_broken_one_says_why() {
+    let Some(root) = corpus() else { return };
+    let mut dataset = Dataset::default();
+    load(
+        &mut dataset,
+        &root,
+        &files_in(&root.join("aws-cloudtrail-processing-library-fixtures")),
+    );
+    // SOURCES.md: 42 events over 13 files, one of them deliberately invalid JSON.
+    assert_eq!(dataset.files().len(), 13);
+    assert_eq!(dataset.n_events(), 42);
+    for file in dataset.files() {
+        if file.path.ends_with("SerializerTestFileBadJsonFormat.json") {
+            assert_eq!(
+                (file.status, file.indexed, file.rejected),
+                (FileStatus::Partial, 1, 1)
+            );
+            assert!(
+                file.message.contains("lost to invalid JSON at byte"),
+                "{}",
+                file.message
+            );
+        } else {
+            assert_eq!(
+                file.status,
+                FileStatus::Ok,
+                "{}: {}",
+                file.path,
+                file.message
+            );
+        }
+    }
+}
