@@ -44,13 +44,11 @@ fn load(dataset: &mut Dataset, root: &Path, files: &[PathBuf]) {
     dataset.commit();
 }
 
-#[test]
-fn invictus_real_trail_loads_with_its_documented_counts() {
-    let Some(root) = corpus() else { return };
-    let dir = root.join("invictus-aws-dataset/CloudTrail");
+/// Loads the `n_files` files of one source folder and checks every one is `ok`.
+fn load_all_ok(root: &Path, source: &str, n_files: usize) -> Dataset {
     let mut dataset = Dataset::default();
-    load(&mut dataset, &root, &files_in(&dir));
-    assert_eq!(dataset.files().len(), 55);
+    load(&mut dataset, root, &files_in(&root.join(source)));
+    assert_eq!(dataset.files().len(), n_files, "{source}");
     for file in dataset.files() {
         assert_eq!(
             file.status,
@@ -60,6 +58,13 @@ fn invictus_real_trail_loads_with_its_documented_counts() {
             file.message
         );
     }
+    dataset
+}
+
+#[test]
+fn invictus_real_trail_loads_with_its_documented_counts() {
+    let Some(root) = corpus() else { return };
+    let dataset = load_all_ok(&root, "invictus-aws-dataset/CloudTrail", 55);
     let query = Query::default();
     let dashboard = dataset.dashboard(&dataset.select(&query), &query);
     assert_eq!(dashboard.totals.n_events, 2900);
@@ -174,19 +179,7 @@ fn every_corpus_file_loads_with_a_balanced_ledger_and_faults_are_explained() {
 #[test]
 fn stratus_detonation_logs_load_as_bare_arrays() {
     let Some(root) = corpus() else { return };
-    let dir = root.join("stratus-red-team-detonation-logs");
-    let mut dataset = Dataset::default();
-    load(&mut dataset, &root, &files_in(&dir));
-    assert_eq!(dataset.files().len(), 35);
-    for file in dataset.files() {
-        assert_eq!(
-            file.status,
-            FileStatus::Ok,
-            "{}: {}",
-            file.path,
-            file.message
-        );
-    }
+    let dataset = load_all_ok(&root, "stratus-red-team-detonation-logs", 35);
     // SOURCES.md: 310 events; anonymised regions and invalid IPs are data, not errors.
     assert_eq!(dataset.n_events(), 310);
     let query = Query::default();

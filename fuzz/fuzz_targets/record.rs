@@ -3,8 +3,11 @@
 //! rather than stopping at the container. It must never panic and the ledger must balance.
 #![no_main]
 
+#[path = "check.rs"]
+mod check;
+
 use libfuzzer_sys::fuzz_target;
-use trailview::analytics::{Dataset, Query};
+use trailview::analytics::Dataset;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -15,13 +18,5 @@ fuzz_target!(|data: &[u8]| {
         let report = dataset.ingest_file(name, content);
         assert_eq!(report.read, report.indexed + report.duplicates + report.rejected);
     }
-    dataset.commit();
-    let query = Query::default();
-    let selection = dataset.select(&query);
-    let dashboard = dataset.dashboard(&selection, &query);
-    let in_timeline: u64 = dashboard.timeline.buckets.iter().map(|bucket| bucket.count).sum();
-    assert_eq!(in_timeline + dashboard.totals.n_undated, dashboard.totals.n_events);
-    for row in dataset.rows(&selection, 0, usize::MAX) {
-        assert!(dataset.event_detail(row.event_idx).is_some());
-    }
+    check::everything_adds_up(&mut dataset);
 });
