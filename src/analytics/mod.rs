@@ -317,9 +317,15 @@ impl Dataset {
             return None;
         }
         let raw = store.raw(event_idx);
-        let json = serde_json::from_str::<serde_json::Value>(raw)
-            .and_then(|value| serde_json::to_string_pretty(&value))
-            .unwrap_or_else(|_| raw.to_owned());
+        // One parse serves the pretty text and the CSV mark.
+        let value = serde_json::from_str::<serde_json::Value>(raw).ok();
+        let json = value
+            .as_ref()
+            .and_then(|value| serde_json::to_string_pretty(value).ok())
+            .unwrap_or_else(|| raw.to_owned());
+        let from_csv = value
+            .as_ref()
+            .is_some_and(|value| value.get(ingest::csv_export::SOURCE_FIELD).is_some());
         Some(EventDetail {
             event_idx,
             event_id: store.event_id(event_idx).to_owned(),
@@ -334,10 +340,7 @@ impl Dataset {
             error_message: store.error_message(event_idx).to_owned(),
             resource_arns: store.resource_arns(event_idx).map(str::to_owned).collect(),
             time_note: time_note(raw),
-            source_note: serde_json::from_str::<serde_json::Value>(raw)
-                .ok()
-                .filter(|value| value.get(ingest::csv_export::SOURCE_FIELD).is_some())
-                .map(|_| ingest::csv_export::SOURCE_NOTE.to_owned()),
+            source_note: from_csv.then(|| ingest::csv_export::SOURCE_NOTE.to_owned()),
         })
     }
 }
