@@ -1,5 +1,6 @@
 //! Properties that must hold for any input: normalising arbitrary JSON never panics and every
-//! record is accounted for; gzip(x) ingests exactly like x; the timeline sums to the selection;
+//! record is accounted for; gzip(x) ingests exactly like x; text read in chunks and pieces is
+//! accounted for, and when intact reads exactly as when read whole; the timeline sums to the selection;
 //! an indexed filter selects what a naive scan over the parsed JSON selects.
 
 // A test that cannot read its own fixtures should fail loudly, not limp on.
@@ -99,6 +100,48 @@ proptest! {
             (plain_report.read, plain_report.indexed, plain_report.duplicates, plain_report.conflicts),
             (zipped_report.read, zipped_report.indexed, zipped_report.duplicates, zipped_report.conflicts)
         );
+    }
+
+    #[test]
+    fn any_text_reads_the_same_whole_and_streamed_in_pieces(
+        records in prop::collection::vec(arbitrary_json(), 0..10),
+        layout in 0usize..3,
+        cut in 0usize..64,
+        chunk_bytes in 1usize..40,
+        piece_bytes in 1usize..200,
+    ) {
+        let mut text = match layout {
+            0 => json!({ "Records": records }).to_string(),
+            1 => Value::Array(records.clone()).to_string(),
+            _ => records.iter().map(|record| record.to_string() + "\n").collect(),
+        };
+        // Damage the text somewhere: drop one byte (at a character boundary).
+        if cut > 0 && !text.is_empty() {
+            let mut at = cut * text.len() / 64;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            if at < text.len() {
+                text.remove(at);
+            }
+        }
+        let mut whole = Dataset::default();
+        let whole_report = whole.ingest_file("x.json", text.as_bytes()).clone();
+        let mut streamed = Dataset::default();
+        streamed.set_piece_bytes(piece_bytes);
+        streamed.begin_file("x.json", text.len() as u64);
+        for chunk in text.as_bytes().chunks(chunk_bytes) {
+            streamed.push_file_bytes(chunk);
+        }
+        let streamed_report = streamed.end_file().unwrap().clone();
+        prop_assert_eq!(
+            streamed_report.read,
+            streamed_report.indexed + streamed_report.duplicates + streamed_report.rejected
+        );
+        if cut == 0 {
+            // Intact text reads exactly the same however it is cut.
+            prop_assert_eq!(&streamed_report, &whole_report);
+        }
     }
 
     #[test]

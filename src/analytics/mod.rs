@@ -24,6 +24,7 @@ pub use model::time::{format_utc, format_utc_seconds, Millis};
 pub use query::{FieldFilter, Query, Selection, TimeRange};
 
 use crate::analytics::ingest::decode::DEFAULT_MAX_DECODED_BYTES;
+use crate::analytics::ingest::stream::{FileIngest, DEFAULT_PIECE_BYTES};
 use crate::analytics::store::Store;
 
 /// The fields the dashboard ranks, in display order.
@@ -46,6 +47,28 @@ pub struct Dataset {
     store: Store,
     files: Vec<FileReport>,
     max_decoded_bytes: usize,
+    piece_bytes: usize,
+    /// The file being streamed in, if any.
+    reading: Option<Reading>,
+}
+
+/// A file whose bytes are arriving.
+#[derive(Debug)]
+enum Reading {
+    /// Too few bytes yet to tell a zip archive from anything else.
+    Opening {
+        path: String,
+        size_bytes: u64,
+        head: Vec<u8>,
+    },
+    /// A zip archive: its directory is at its end, so it is gathered whole (up to the limit).
+    Archive {
+        path: String,
+        size_bytes: u64,
+        bytes: Vec<u8>,
+    },
+    /// Anything else, read as it arrives.
+    Stream(Box<FileIngest>),
 }
 
 impl Default for Dataset {
@@ -54,6 +77,8 @@ impl Default for Dataset {
             store: Store::new(),
             files: Vec::new(),
             max_decoded_bytes: DEFAULT_MAX_DECODED_BYTES,
+            piece_bytes: DEFAULT_PIECE_BYTES,
+            reading: None,
         }
     }
 }
@@ -142,23 +167,173 @@ impl Dataset {
     /// A zip archive gets a row of its own (no records) and one row per entry, each entry read
     /// like a file; the archive's row is returned.
     pub fn ingest_file(&mut self, path: &str, bytes: &[u8]) -> &FileReport {
-        self.ingest_at_depth(path, bytes, 0)
+        self.begin_file(path, bytes.len() as u64);
+        self.push_file_bytes(bytes);
+        self.end_reading();
+        // A report was just pushed: the file's own, or the archive's row followed by its entries.
+        let at = self
+            .files
+            .iter()
+            .rposition(|report| report.path == path)
+            .unwrap_or(self.files.len() - 1);
+        &self.files[at]
     }
 
-    fn ingest_at_depth(&mut self, path: &str, bytes: &[u8], depth: u8) -> &FileReport {
-        if ingest::archive::is_zip(bytes) {
-            return self.ingest_archive(path, bytes, depth);
+    /// Starts reading a file whose bytes will arrive in chunks through
+    /// [`Dataset::push_file_bytes`]; [`Dataset::end_file`] ends it. A file of any size is read
+    /// this way without ever being held whole (zip archives excepted). A file still being read
+    /// is ended first.
+    pub fn begin_file(&mut self, path: &str, size_bytes: u64) {
+        self.end_reading();
+        self.reading = Some(Reading::Opening {
+            path: path.to_owned(),
+            size_bytes,
+            head: Vec::new(),
+        });
+    }
+
+    /// Reads the next bytes of the file begun with [`Dataset::begin_file`]; records in them
+    /// are stored as soon as a piece of the file is complete (visible at the next commit).
+    pub fn push_file_bytes(&mut self, bytes: &[u8]) {
+        match self.reading.take() {
+            None => {}
+            Some(Reading::Opening {
+                path,
+                size_bytes,
+                mut head,
+            }) => {
+                head.extend_from_slice(bytes);
+                self.reading = Some(Reading::Opening {
+                    path,
+                    size_bytes,
+                    head,
+                });
+                self.open_when_known(false);
+            }
+            Some(Reading::Archive {
+                path,
+                size_bytes,
+                bytes: mut bytes_so_far,
+            }) => {
+                if bytes_so_far.len() <= self.max_decoded_bytes {
+                    bytes_so_far.extend_from_slice(bytes);
+                }
+                self.reading = Some(Reading::Archive {
+                    path,
+                    size_bytes,
+                    bytes: bytes_so_far,
+                });
+            }
+            Some(Reading::Stream(mut file)) => {
+                file.push(&mut self.store, bytes);
+                self.reading = Some(Reading::Stream(file));
+            }
+        }
+    }
+
+    /// Once four bytes are in (or the file ends), tells a zip archive from anything else.
+    fn open_when_known(&mut self, ended: bool) {
+        if !matches!(self.reading, Some(Reading::Opening { .. })) {
+            return;
+        }
+        let Some(Reading::Opening {
+            path,
+            size_bytes,
+            head,
+        }) = self.reading.take()
+        else {
+            return;
+        };
+        if head.len() < 4 && !ended {
+            self.reading = Some(Reading::Opening {
+                path,
+                size_bytes,
+                head,
+            });
+            return;
+        }
+        if ingest::archive::is_zip(&head) {
+            self.reading = Some(Reading::Archive {
+                path,
+                size_bytes,
+                bytes: head,
+            });
+            return;
         }
         let file_idx = self.files.len() as u32;
-        let report = ingest::ingest_file(
-            &mut self.store,
-            file_idx,
-            path,
-            bytes,
-            self.max_decoded_bytes,
-        );
+        let mut file = FileIngest::new(file_idx, &path, size_bytes, self.max_decoded_bytes)
+            .with_piece_bytes(self.piece_bytes);
+        file.push(&mut self.store, &head);
+        self.reading = Some(Reading::Stream(Box::new(file)));
+    }
+
+    /// Ends the file begun with [`Dataset::begin_file`] and returns its report (for a zip
+    /// archive, the report of its last entry), or `None` when no file was being read.
+    pub fn end_file(&mut self) -> Option<&FileReport> {
+        if self.end_reading() {
+            self.files.last()
+        } else {
+            None
+        }
+    }
+
+    /// Ends the file being read, if any; returns whether there was one.
+    fn end_reading(&mut self) -> bool {
+        self.open_when_known(true);
+        match self.reading.take() {
+            Some(Reading::Stream(file)) => {
+                let report = file.finish(&mut self.store);
+                self.files.push(report);
+            }
+            Some(Reading::Archive {
+                path,
+                size_bytes,
+                bytes,
+            }) => {
+                if bytes.len() > self.max_decoded_bytes {
+                    let reason = format!(
+                        "a zip archive larger than {} MB, the per-file limit: unzip it and open the folder, or raise the limit",
+                        self.max_decoded_bytes >> 20
+                    );
+                    self.reject_file(&path, size_bytes, &reason);
+                } else {
+                    self.ingest_archive(&path, &bytes, 0);
+                }
+            }
+            Some(Reading::Opening { .. }) | None => return false,
+        }
+        true
+    }
+
+    /// Ends the file being read early because the rest of it could not be had (`reason`, for
+    /// the report): what arrived is kept and the file is partial.
+    pub fn interrupt_file(&mut self, reason: &str) -> Option<&FileReport> {
+        self.open_when_known(true);
+        if let Some(Reading::Stream(file)) = &mut self.reading {
+            file.interrupt(reason.to_owned());
+        }
+        self.end_file()
+    }
+
+    /// Sets how much decoded text is gathered before a piece of a file is read (default
+    /// [`DEFAULT_PIECE_BYTES`]). Smaller pieces only cost speed; tests use one byte to cut
+    /// files at every possible place.
+    pub fn set_piece_bytes(&mut self, piece_bytes: usize) {
+        self.piece_bytes = piece_bytes.max(1);
+    }
+
+    /// One entry of an archive, read whole.
+    fn ingest_entry(&mut self, path: &str, bytes: &[u8]) {
+        if ingest::archive::is_zip(bytes) {
+            self.ingest_archive(path, bytes, 1);
+            return;
+        }
+        let file_idx = self.files.len() as u32;
+        let mut file = FileIngest::new(file_idx, path, bytes.len() as u64, self.max_decoded_bytes)
+            .with_piece_bytes(self.piece_bytes);
+        file.push(&mut self.store, bytes);
+        let report = file.finish(&mut self.store);
         self.files.push(report);
-        &self.files[file_idx as usize]
     }
 
     /// The most bytes one file may decompress to; beyond it the file is read only that far.
@@ -205,7 +380,7 @@ impl Dataset {
                     cut_at_limit,
                 } => {
                     let entry_idx = self.files.len();
-                    self.ingest_at_depth(&path, &bytes, depth + 1);
+                    self.ingest_entry(&path, &bytes);
                     if cut_at_limit {
                         let report = &mut self.files[entry_idx];
                         if report.status == FileStatus::Ok {
@@ -234,6 +409,7 @@ impl Dataset {
 
     /// Records a file that could not even be read (the browser refused it), so it is listed.
     pub fn reject_file(&mut self, path: &str, size_bytes: u64, reason: &str) -> &FileReport {
+        self.end_reading();
         self.files.push(FileReport {
             status: FileStatus::Rejected,
             message: reason.to_owned(),

@@ -123,11 +123,33 @@ impl Store {
 
     /// Orders every stored event by time (ties by arrival; undated events first) and makes them
     /// visible to queries.
+    ///
+    /// Only the events stored since the last commit are sorted; they are then merged with the
+    /// committed order, so committing often during a long load stays cheap.
     pub fn commit(&mut self) {
         let time = &self.time;
-        let mut by_time: Vec<u32> = (0..time.len() as u32).collect();
-        by_time.sort_by_key(|&event_idx| time[event_idx as usize]);
-        self.by_time = by_time;
+        let committed = self.by_time.len() as u32;
+        let mut fresh: Vec<u32> = (committed..time.len() as u32).collect();
+        if fresh.is_empty() {
+            return;
+        }
+        fresh.sort_by_key(|&event_idx| time[event_idx as usize]);
+        let old = std::mem::take(&mut self.by_time);
+        let mut merged = Vec::with_capacity(old.len() + fresh.len());
+        let (mut old_iter, mut fresh_iter) = (old.iter().peekable(), fresh.iter().peekable());
+        // On equal times the committed (earlier-arrived) event goes first: arrival order holds.
+        while let (Some(&&a), Some(&&b)) = (old_iter.peek(), fresh_iter.peek()) {
+            if time[b as usize] < time[a as usize] {
+                merged.push(b);
+                fresh_iter.next();
+            } else {
+                merged.push(a);
+                old_iter.next();
+            }
+        }
+        merged.extend(old_iter);
+        merged.extend(fresh_iter);
+        self.by_time = merged;
     }
 
     /// The number of stored events, committed or not.
@@ -320,5 +342,28 @@ mod tests {
         assert!(store.by_time().is_empty());
         store.commit();
         assert_eq!(store.by_time(), [1, 0, 2]);
+    }
+
+    #[test]
+    fn committing_in_rounds_orders_like_committing_once() {
+        let seconds = [5, 3, 9, 3, 1, 5, 7, 0, 3, 9, 2, 5];
+        let mut once = Store::new();
+        let mut rounds = Store::new();
+        for (i, second) in seconds.iter().enumerate() {
+            let text = format!(r#"{{"eventTime":"2024-03-01T10:00:0{second}Z"}}"#);
+            offer(&mut once, &text);
+            offer(&mut rounds, &text);
+            if i % 5 == 2 {
+                rounds.commit();
+            }
+        }
+        // The undated sort first, in arrival order too.
+        offer(&mut once, r#"{"eventName":"x"}"#);
+        offer(&mut rounds, r#"{"eventName":"x"}"#);
+        once.commit();
+        rounds.commit();
+        rounds.commit();
+        assert_eq!(rounds.by_time(), once.by_time());
+        assert_eq!(once.by_time()[..2], [12, 7]);
     }
 }

@@ -33,6 +33,37 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    /// Starts reading a file whose bytes arrive in chunks.
+    pub fn begin_file(&self, path: &str, size_bytes: u64) {
+        self.dataset
+            .update_value(|dataset| dataset.begin_file(path, size_bytes));
+    }
+
+    /// Reads the next chunk of the file begun; returns the events it added.
+    pub fn push_file_bytes(&self, bytes: &[u8]) -> u64 {
+        self.dataset
+            .try_update_value(|dataset| {
+                let before = dataset.n_events();
+                dataset.push_file_bytes(bytes);
+                (dataset.n_events() - before) as u64
+            })
+            .unwrap_or_default()
+    }
+
+    /// Ends the file begun, early when `interrupted` gives why; returns the events it added.
+    pub fn end_file(&self, interrupted: Option<&str>) -> u64 {
+        self.dataset
+            .try_update_value(|dataset| {
+                let before = dataset.n_events();
+                match interrupted {
+                    Some(reason) => dataset.interrupt_file(reason),
+                    None => dataset.end_file(),
+                };
+                (dataset.n_events() - before) as u64
+            })
+            .unwrap_or_default()
+    }
+
     /// Lists a file the browser could not read.
     pub fn reject(&self, path: &str, size_bytes: u64, reason: &str) {
         self.dataset.update_value(|dataset| {

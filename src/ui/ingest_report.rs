@@ -51,14 +51,14 @@ pub fn IngestReport() -> impl IntoView {
                             format::count(ledger.duplicates), format::count(ledger.rejected), format::count(ledger.conflicts))
                     }}
                 </span>
-                <label class="tv-toggle" title="Files that decompress to more are read only that far, and say so">
+                <label class="tv-toggle" title="A compressed file that inflates past this and past 128 times its own size is a decompression bomb and is read only that far; so is text that cannot be read record by record. Trail files, JSON arrays and JSON lines of any size stream through.">
                     "per-file limit"
-                    <input type="number" class="tv-limit" min="1" max="4096" step="1" data-testid="size-limit"
+                    <input type="number" class="tv-limit" min="1" max="4095" step="1" data-testid="size-limit"
                         data-value=move || { state.revision.track(); state.engine.decoded_size_limit() }
                         prop:value=move || { state.revision.track(); state.engine.decoded_size_limit() >> 20 }
                         on:change=move |ev| {
                             if let Ok(megabytes) = event_target_value(&ev).trim().parse::<usize>() {
-                                state.engine.set_decoded_size_limit(megabytes.clamp(1, 4096) << 20);
+                                state.engine.set_decoded_size_limit(megabytes.clamp(1, 4095) << 20);
                                 state.revision.update(|revision| *revision += 1);
                             }
                         } />

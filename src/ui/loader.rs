@@ -1,6 +1,7 @@
 //! Getting files into the engine: the file and folder inputs, dropped files and folders (walked
-//! recursively), and the built-in demo; then one loop that reads them one by one, yielding to
-//! the browser between files so the page stays responsive and the progress bar moves.
+//! recursively), and the built-in demo; then one loop that reads them one by one, each in
+//! slices of [`SLICE_BYTES`] (a file is never held whole), yielding to the browser every few
+//! milliseconds of work so the page stays responsive and the progress bar moves.
 
 use std::collections::VecDeque;
 
@@ -108,9 +109,45 @@ const REFRESH_EVERY_MS: f64 = 300.0;
 /// and rarely enough that the timer's minimum delay (about 4 ms) does not dominate small files.
 const YIELD_EVERY_MS: f64 = 12.0;
 
+/// How much of a file is read from the browser at a time: a file of any size is read in slices
+/// and never held whole.
+const SLICE_BYTES: u64 = 8 << 20;
+
+/// The loop's clocks and what it has loaded, shared by the per-file and per-slice steps.
+struct Pace {
+    state: AppState,
+    last_refresh: f64,
+    last_yield: f64,
+}
+
+impl Pace {
+    /// Counts `bytes` read and `events` added, refreshes the dashboard now and then, and yields
+    /// to the browser once a slice of work is done.
+    async fn step(&mut self, bytes: u64, events: u64, files: u64) {
+        self.state.progress.update(|progress| {
+            progress.files_done += files;
+            progress.bytes_done += bytes;
+            progress.events += events;
+        });
+        if now_ms() - self.last_refresh > REFRESH_EVERY_MS {
+            self.state.engine.commit();
+            self.state.revision.update(|revision| *revision += 1);
+            self.last_refresh = now_ms();
+        }
+        // Let the browser paint and handle input once a slice of work is done.
+        if now_ms() - self.last_yield > YIELD_EVERY_MS {
+            TimeoutFuture::new(0).await;
+            self.last_yield = now_ms();
+        }
+    }
+}
+
 async fn run(state: AppState, queue: LoadQueue, started: f64) {
-    let mut last_refresh = started;
-    let mut last_yield = started;
+    let mut pace = Pace {
+        state,
+        last_refresh: started,
+        last_yield: started,
+    };
     let mut summary = LoadSummary {
         elapsed_ms: 0.0,
         events: 0,
@@ -123,39 +160,20 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         .flatten()
     {
         let added = match input.source {
-            Source::Memory(bytes) => state.engine.ingest(&input.path, &bytes),
+            Source::Memory(bytes) => {
+                let added = state.engine.ingest(&input.path, &bytes);
+                pace.step(input.size, added, 1).await;
+                added
+            }
             Source::Browser(file) => {
-                match gloo_file::futures::read_as_bytes(&gloo_file::Blob::from(file)).await {
-                    Ok(bytes) => state.engine.ingest(&input.path, &bytes),
-                    Err(error) => {
-                        state.engine.reject(
-                            &input.path,
-                            input.size,
-                            &format!("the browser could not read the file: {error}"),
-                        );
-                        0
-                    }
-                }
+                let added = read_in_slices(&mut pace, &input.path, input.size, file).await;
+                pace.step(0, 0, 1).await;
+                added
             }
         };
         summary.events += added;
         summary.files += 1;
         summary.bytes += input.size;
-        state.progress.update(|progress| {
-            progress.files_done += 1;
-            progress.bytes_done += input.size;
-            progress.events += added;
-        });
-        if now_ms() - last_refresh > REFRESH_EVERY_MS {
-            state.engine.commit();
-            state.revision.update(|revision| *revision += 1);
-            last_refresh = now_ms();
-        }
-        // Let the browser paint and handle input once a slice of work is done.
-        if now_ms() - last_yield > YIELD_EVERY_MS {
-            TimeoutFuture::new(0).await;
-            last_yield = now_ms();
-        }
     }
     state.engine.commit();
     state.revision.update(|revision| *revision += 1);
@@ -165,6 +183,50 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         .progress
         .update(|progress| progress.state = LoadState::Done);
     state.last_load.set(Some(summary));
+}
+
+/// Reads a browser file slice by slice into the engine, counting progress as it goes; returns
+/// the events it added (progress already counts them).
+async fn read_in_slices(pace: &mut Pace, path: &str, size: u64, file: File) -> u64 {
+    let engine = pace.state.engine;
+    let blob = gloo_file::Blob::from(file);
+    let mut offset = 0;
+    let mut added = 0;
+    loop {
+        let end = (offset + SLICE_BYTES).min(size);
+        let read = gloo_file::futures::read_as_bytes(&blob.slice(offset, end)).await;
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            Err(error) if offset == 0 => {
+                engine.reject(
+                    path,
+                    size,
+                    &format!("the browser could not read the file: {error}"),
+                );
+                pace.step(size, 0, 0).await;
+                return 0;
+            }
+            Err(error) => {
+                let reason =
+                    format!("the browser could not read the file past byte {offset}: {error}");
+                let last = engine.end_file(Some(&reason));
+                pace.step(size - offset, last, 0).await;
+                return added + last;
+            }
+        };
+        if offset == 0 {
+            engine.begin_file(path, size);
+        }
+        let events = engine.push_file_bytes(&bytes);
+        added += events;
+        offset = end;
+        if offset >= size || bytes.is_empty() {
+            let last = engine.end_file(None);
+            pace.step(bytes.len() as u64, events + last, 0).await;
+            return added + last;
+        }
+        pace.step(bytes.len() as u64, events, 0).await;
+    }
 }
 
 /// Milliseconds from the page's time origin.

@@ -580,3 +580,50 @@ test('13. every input shape and bad input, loaded as a folder, gets its status a
     assert.equal(row.read, row.events + row.duplicates + row.rejected, `ledger of ${name}`);
   }
 }));
+
+test('14. a file larger than one read is streamed in slices: every event loads and progress moves during the file', { skip, timeout: 3 * TIMEOUT }, withPage(async (page) => {
+  const os = await import('node:os');
+  const n = 120_000;
+  const base = Date.parse('2024-05-01T00:00:00Z');
+  const lines = [];
+  for (let i = 0; i < n; i += 1) {
+    lines.push(JSON.stringify({
+      eventVersion: '1.09',
+      eventID: `stream-${i}`,
+      eventTime: new Date(base + i * 1000).toISOString().replace('.000Z', 'Z'),
+      eventSource: 'ec2.amazonaws.com',
+      eventName: i % 3 ? 'DescribeInstances' : 'RunInstances',
+      awsRegion: 'eu-central-1',
+      sourceIPAddress: `203.0.113.${i % 250}`,
+      userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::111122223333:assumed-role/ops/session-${i % 40}` },
+      requestParameters: { filterSet: { items: [{ name: 'tag:team', valueSet: { items: [{ value: `team-${i % 7}` }] } }] } },
+      ...(i % 101 === 0 ? { errorCode: 'Client.UnauthorizedOperation' } : {}),
+    }));
+  }
+  // Plain JSON, several of the page's 8 MB slices long: read slice by slice, cut between records.
+  const text = `{"Records":[\n${lines.join(',\n')}\n]}`;
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'trailview-')), 'large.json');
+  fs.writeFileSync(file, text);
+  assert.ok(text.length > 3 * (8 << 20), `the file spans several slices (${text.length} bytes)`);
+
+  // Record every progress value the page shows while it reads.
+  await page.evaluate(() => {
+    window.__progress = [];
+    const progress = document.querySelector('[data-testid="progress"]');
+    new MutationObserver(() => window.__progress.push([
+      Number(progress.getAttribute('data-done')), Number(progress.getAttribute('data-total')), Number(progress.getAttribute('data-events')),
+    ])).observe(progress, { attributes: true });
+  });
+  await page.setInputFiles(testid('file-input'), file);
+  await waitForLoad(page, 1);
+  const loaded = await eventually(() => snapshot(page), (s) => s.stats.events === n);
+  assert.equal(loaded.stats.events, n);
+  assert.equal(loaded.stats.errors, Math.ceil(n / 101));
+  const row = loaded.rows.find((r) => r.file === 'large.json');
+  assert.equal(row.status, 'ok', row.message);
+  const seen = await page.evaluate(() => window.__progress);
+  const during = seen.filter(([done, total]) => done > 0 && done < total);
+  assert.ok(during.length >= 2, `progress moved within the file: ${JSON.stringify(seen.slice(0, 12))}`);
+  assert.ok(during.some(([, , events]) => events > 0 && events < n), 'events counted before the file ended');
+  console.log(`stream: ${n} events, ${text.length} bytes plain, in ${loaded.summary?.ms} ms; ${during.length} progress steps within the file`);
+}));

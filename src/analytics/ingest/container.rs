@@ -87,13 +87,58 @@ pub struct ContainerOutcome {
     pub shape: Shape,
     /// The parse error that ended reading early (items before it were delivered).
     pub fault: Option<String>,
+    /// Values that were neither records nor envelopes of records. [`read_container`] has
+    /// already delivered them as [`Item::NotARecord`] when the text held records;
+    /// [`read_segment`] leaves that to its caller, who knows the whole file.
+    pub strays: u64,
+    /// What the first of them was.
+    pub first_stray: Option<String>,
+}
+
+/// Where a piece of text sits in its file, so that messages give file positions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The file offset of the text's byte 0 (a piece may start with a few bytes of its own, as
+    /// long as they come before the file's first byte it holds).
+    pub byte: usize,
+    /// The number of lines of the file before the text's first line.
+    pub line: usize,
+    /// Whether more of the file follows the text: then a bad last line is a line to skip, not
+    /// the file's end.
+    pub more_follows: bool,
 }
 
 /// Reads every record of `text`, handing each to `on_item` as it is met.
 pub fn read_container(text: &str, on_item: &mut dyn FnMut(Item<'_>)) -> ContainerOutcome {
+    let mut outcome = read_segment(text, Origin::default(), on_item);
+    if outcome.kind == ContainerKind::Trail {
+        // Beside records, anything else is a record that could not be read.
+        for _ in 0..outcome.strays {
+            on_item(Item::NotARecord(stray_reason(
+                outcome.first_stray.as_deref().unwrap_or_default(),
+            )));
+        }
+        outcome.strays = 0;
+    }
+    outcome
+}
+
+/// Why a value beside records is counted as a record that could not be read.
+pub fn stray_reason(what: &str) -> String {
+    format!("not a CloudTrail record: {what}")
+}
+
+/// Reads every record of `text`, a piece of a file at `origin`, like [`read_container`], but
+/// leaves the values that are not records counted in the outcome, undelivered.
+pub fn read_segment(
+    text: &str,
+    origin: Origin,
+    on_item: &mut dyn FnMut(Item<'_>),
+) -> ContainerOutcome {
     let start = text.len() - text.trim_start().len();
     let mut reader = Reader {
         on_item,
+        origin,
         records: 0,
         strays: 0,
         first_stray: None,
@@ -113,8 +158,8 @@ pub fn read_container(text: &str, on_item: &mut dyn FnMut(Item<'_>)) -> Containe
                 Ok(()) => deserializer
                     .end()
                     .err()
-                    .map(|error| describe(&error, &text[start..], start)),
-                Err(error) => Some(describe(&error, &text[start..], start)),
+                    .map(|error| reader.describe(&error, &text[start..], start)),
+                Err(error) => Some(reader.describe(&error, &text[start..], start)),
             };
             (Shape::Array, fault)
         }
@@ -134,16 +179,42 @@ pub fn read_container(text: &str, on_item: &mut dyn FnMut(Item<'_>)) -> Containe
         _ => {
             let fault = serde_json::from_str::<IgnoredAny>(text)
                 .err()
-                .map(|error| describe(&error, text, 0));
+                .map(|error| reader.describe(&error, text, 0));
             (Shape::Unknown, fault)
         }
     };
     reader.finish(shape, fault)
 }
 
+/// Reads `text`, a piece of a file of top-level values one after another (JSON lines,
+/// concatenated objects) that is not the file's first, value by value whatever its first
+/// value is; values that are not records are left counted in the outcome, like
+/// [`read_segment`].
+pub fn read_more_values(
+    text: &str,
+    origin: Origin,
+    on_item: &mut dyn FnMut(Item<'_>),
+) -> ContainerOutcome {
+    let start = text.len() - text.trim_start().len();
+    let mut reader = Reader {
+        on_item,
+        origin,
+        records: 0,
+        strays: 0,
+        first_stray: None,
+        digest: false,
+        inner: None,
+        last_record_end: None,
+    };
+    let fault = reader.read_values(text, start, false);
+    reader.finish(Shape::Lines, fault)
+}
+
 /// The state of one read: counts and the callback.
 struct Reader<'c, 'f> {
     on_item: &'c mut (dyn FnMut(Item<'_>) + 'f),
+    /// Where the text sits in its file.
+    origin: Origin,
     /// Records delivered.
     records: u64,
     /// Values that were neither records nor envelopes of records.
@@ -157,6 +228,11 @@ struct Reader<'c, 'f> {
 }
 
 impl Reader<'_, '_> {
+    /// A parse error as a sentence with its byte offset in the file.
+    fn describe(&self, error: &serde_json::Error, text: &str, base: usize) -> String {
+        describe(error, text, base + self.origin.byte)
+    }
+
     fn record(&mut self, raw: &RawValue) {
         self.records += 1;
         (self.on_item)(Item::Record(raw));
@@ -207,12 +283,12 @@ impl Reader<'_, '_> {
             }
             Ok(()) => (Shape::Lines, self.read_values(text, start, saw_records)),
             Err(error) if saw_records && error.is_eof() => {
-                (Shape::TrailFile, Some(describe(&error, body, start)))
+                (Shape::TrailFile, Some(self.describe(&error, body, start)))
             }
             Err(error) if saw_records => {
                 let error_at = start + byte_offset(body, error.line(), error.column());
                 let resumed_from = self.last_record_end.unwrap_or(start);
-                let fault = describe(&error, body, start);
+                let fault = self.describe(&error, body, start);
                 (
                     Shape::TrailFile,
                     self.resume_records(text, resumed_from, error_at, fault),
@@ -237,6 +313,10 @@ impl Reader<'_, '_> {
             let Some((next, raw)) = next_record_start(text, error_at) else {
                 let lost = text.get(last_good_end..).map_or(1, count_event_ids).max(1);
                 self.lost(lost, &fault);
+                if self.origin.more_follows {
+                    // The records after it are in the next piece of the file.
+                    return None;
+                }
                 return Some(format!("{fault}; no record could be read after it"));
             };
             let lost = text
@@ -258,7 +338,8 @@ impl Reader<'_, '_> {
                         // What follows the last good record is not a separator: skip from here.
                         error_at = at;
                         fault = format!(
-                            "invalid JSON at byte {at}: expected `,` or `]` between records"
+                            "invalid JSON at byte {}: expected `,` or `]` between records",
+                            at + self.origin.byte
                         );
                         last_good_end = at;
                         break;
@@ -276,7 +357,7 @@ impl Reader<'_, '_> {
                     }
                     Some(Err(error)) => {
                         error_at = at + byte_offset(trimmed, error.line(), error.column());
-                        fault = describe(&error, trimmed, at);
+                        fault = self.describe(&error, trimmed, at);
                         last_good_end = at;
                         if error.is_eof() {
                             return Some(fault);
@@ -315,7 +396,7 @@ impl Reader<'_, '_> {
             };
             let failed_at = start + values.byte_offset();
             let error_at = start + byte_offset(body, error.line(), error.column());
-            let message = describe(&error, body, start);
+            let message = self.describe(&error, body, start);
             // Resume only in a line-based file: the bad value began on the line of the error
             // (nothing but white space between the last good value and that line), and more
             // text follows on later lines.
@@ -327,18 +408,17 @@ impl Reader<'_, '_> {
                 .and_then(|rest| rest.find('\n'))
                 .map(|at| error_at + at + 1);
             let rest_after = next_line.and_then(|next| text.get(next..)).unwrap_or("");
-            match next_line {
-                Some(next)
-                    if between.trim().is_empty()
-                        && !error.is_eof()
-                        && !rest_after.trim().is_empty() =>
-                {
-                    let line = before_error.matches('\n').count() + 1;
-                    self.not_a_record(format!("line {line}: {message}"));
-                    start = next;
-                }
+            // In a piece of a larger file, the piece's end is a line's end too.
+            let more_follows = self.origin.more_follows;
+            let skippable = between.trim().is_empty() && (!error.is_eof() || more_follows);
+            let next = match next_line {
+                Some(next) if skippable && (!rest_after.trim().is_empty() || more_follows) => next,
+                None if skippable && more_follows => text.len(),
                 _ => return Some(message),
-            }
+            };
+            let line = self.origin.line + before_error.matches('\n').count() + 1;
+            self.not_a_record(format!("line {line}: {message}"));
+            start = next;
         }
     }
 
@@ -424,19 +504,18 @@ impl Reader<'_, '_> {
         } else {
             ContainerKind::Other
         };
-        if kind == ContainerKind::Trail && self.strays > 0 {
-            // Beside records, anything else is a record that could not be read.
-            let what = self.first_stray.unwrap_or_default();
-            for _ in 0..self.strays {
-                (self.on_item)(Item::NotARecord(format!("not a CloudTrail record: {what}")));
-            }
-        }
         let shape = match (kind, shape, self.inner) {
             (ContainerKind::Other, _, _) => Shape::Unknown,
             (_, Shape::Lines | Shape::Array, _) | (_, _, None) => shape,
             (_, _, Some(inner)) => inner,
         };
-        ContainerOutcome { kind, shape, fault }
+        ContainerOutcome {
+            kind,
+            shape,
+            fault,
+            strays: self.strays,
+            first_stray: self.first_stray,
+        }
     }
 }
 

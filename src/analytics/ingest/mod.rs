@@ -1,8 +1,10 @@
 //! Ingest: one file's bytes to stored events and a [`FileReport`] that accounts for every record
 //! read: indexed, duplicate, or rejected with a reason.
 //!
-//! Order of work: recognise digests by path, decode (gzip or not, capped), stream the container,
-//! normalise each record, place it in the store. A fault anywhere keeps what came before it.
+//! Order of work ([`stream::FileIngest`]): recognise digests by path, decode chunk by chunk
+//! (gzip or not, bombs stopped), cut the text between records into pieces, read each piece's
+//! container, normalise each record, place it in the store. A fault anywhere keeps what came
+//! before it.
 
 pub mod archive;
 pub mod container;
@@ -10,10 +12,11 @@ pub mod csv_export;
 pub mod decode;
 pub mod normalize;
 mod raw;
+pub mod split;
+pub mod stream;
 
-use crate::analytics::ingest::container::{read_container, ContainerKind, Item};
-use crate::analytics::ingest::decode::decode;
 use crate::analytics::ingest::normalize::normalize;
+use crate::analytics::ingest::stream::FileIngest;
 use crate::analytics::model::time::Millis;
 use crate::analytics::store::{Placement, Store};
 
@@ -114,95 +117,9 @@ pub fn ingest_file(
     bytes: &[u8],
     max_decoded_bytes: usize,
 ) -> FileReport {
-    let mut report = FileReport::new(path, bytes.len() as u64);
-    let normalized_path = path.replace('\\', "/");
-    if normalized_path.contains("/CloudTrail-Digest/")
-        || normalized_path.starts_with("CloudTrail-Digest/")
-    {
-        report.format = "digest";
-        return finish(report, FileStatus::Digest, &[DIGEST_MESSAGE.to_owned()]);
-    }
-    if bytes.is_empty() {
-        return finish(report, FileStatus::Rejected, &["empty file".to_owned()]);
-    }
-
-    let decoded = decode(bytes, max_decoded_bytes);
-    report.decoded_bytes = decoded.text.len() as u64;
-    let mut problems: Vec<String> = decoded.problem.iter().cloned().collect();
-    let mut reasons: Vec<RejectReason> = Vec::new();
-    let outcome = read_container(&decoded.text, &mut |item| match item {
-        Item::Record(raw) => place_record(store, file_idx, raw, &mut report, &mut reasons),
-        Item::NotARecord(reason) => {
-            report.read += 1;
-            reject(&mut report, &mut reasons, reason);
-        }
-    });
-    reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
-    reasons.truncate(MAX_REASONS);
-    report.reasons = reasons;
-    problems.extend(outcome.fault);
-
-    report.format = outcome.shape.label();
-    let status = match outcome.kind {
-        ContainerKind::Digest => {
-            report.format = "digest";
-            return finish(report, FileStatus::Digest, &[DIGEST_MESSAGE.to_owned()]);
-        }
-        ContainerKind::Other => {
-            let unreadable = report.read == 0
-                && !decoded.was_gzip
-                && decoded.problem.is_none()
-                && !problems.is_empty();
-            problems.insert(
-                0,
-                if unreadable {
-                    "not JSON, or not a CloudTrail file".to_owned()
-                } else {
-                    "no CloudTrail records found: not a trail file, a record, JSON lines of records, lookup-events output, an EventBridge event or a CloudWatch Logs message".to_owned()
-                },
-            );
-            FileStatus::Rejected
-        }
-        ContainerKind::Trail => {
-            let all_rejected = report.read > 0 && report.rejected == report.read;
-            if all_rejected || (report.read == 0 && !problems.is_empty()) {
-                FileStatus::Rejected
-            } else if report.rejected > 0 || !problems.is_empty() {
-                FileStatus::Partial
-            } else {
-                FileStatus::Ok
-            }
-        }
-    };
-    if report.rejected > 0 {
-        let listed: Vec<String> = report
-            .reasons
-            .iter()
-            .map(|reason| {
-                if reason.count > 1 {
-                    format!("{} (×{})", reason.reason, reason.count)
-                } else {
-                    reason.reason.clone()
-                }
-            })
-            .collect();
-        problems.push(format!(
-            "{} of {} records rejected: {}",
-            report.rejected,
-            report.read,
-            listed.join("; ")
-        ));
-    }
-    // A misleading name is worth saying even when the content read cleanly.
-    let extension = normalized_path.rsplit('.').next().unwrap_or_default();
-    let named_gzip = extension.eq_ignore_ascii_case("gz") || extension.eq_ignore_ascii_case("gzip");
-    if named_gzip && !decoded.was_gzip && status != FileStatus::Rejected {
-        problems.insert(
-            0,
-            "not gzip despite its name: read as plain text".to_owned(),
-        );
-    }
-    finish(report, status, &problems)
+    let mut file = FileIngest::new(file_idx, path, bytes.len() as u64, max_decoded_bytes);
+    file.push(store, bytes);
+    file.finish(store)
 }
 
 const DIGEST_MESSAGE: &str = "digest file (log file integrity validation): listed, holds no events";

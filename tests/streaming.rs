@@ -1,0 +1,215 @@
+//! Reading a file in chunks and pieces gives exactly what reading it whole gives: every fixture
+//! and corpus file, pushed a few bytes at a time and cut between records at every possible
+//! place, yields the same reports and the same events. A file larger than the per-file limit
+//! streams through whole when it is not a bomb.
+
+// A test that cannot read its own fixtures should fail loudly, not limp on.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use common::files_under;
+use trailview::analytics::{Dataset, FileReport, FileStatus, Query};
+
+/// What a report says, message included.
+fn summary(report: &FileReport) -> String {
+    format!(
+        "{} {} {} read={} indexed={} dup={} conflicts={} rejected={} span={:?} reasons={:?} message={:?}",
+        report.path,
+        report.status.as_str(),
+        report.format,
+        report.read,
+        report.indexed,
+        report.duplicates,
+        report.conflicts,
+        report.rejected,
+        report.time_span,
+        report.reasons,
+        report.message,
+    )
+}
+
+/// Loads `files` with the given chunk size and piece size (`None`: whole, the defaults).
+fn load(files: &[(String, PathBuf)], split: Option<(usize, usize)>) -> Dataset {
+    let mut dataset = Dataset::default();
+    if let Some((_, piece_bytes)) = split {
+        dataset.set_piece_bytes(piece_bytes);
+    }
+    for (relative, path) in files {
+        let bytes = std::fs::read(path).unwrap();
+        match split {
+            None => {
+                dataset.ingest_file(relative, &bytes);
+            }
+            Some((chunk_bytes, _)) => {
+                dataset.begin_file(relative, bytes.len() as u64);
+                for chunk in bytes.chunks(chunk_bytes) {
+                    dataset.push_file_bytes(chunk);
+                }
+                dataset.end_file();
+            }
+        }
+    }
+    dataset.commit();
+    dataset
+}
+
+/// The event ids of everything loaded, oldest first.
+fn events(dataset: &Dataset) -> Vec<String> {
+    let selection = dataset.select(&Query::default());
+    dataset
+        .rows(&selection, 0, selection.len())
+        .into_iter()
+        .map(|row| format!("{} {:?} {}", row.event_id, row.time, row.event_name))
+        .collect()
+}
+
+fn check_same(dir: &Path) {
+    let files = files_under(dir);
+    assert!(!files.is_empty(), "{}", dir.display());
+    let whole = load(&files, None);
+    for split in [(1, 1), (3, 1), (7, 64), (4096, 200), (1 << 20, 1 << 20)] {
+        let pieces = load(&files, Some(split));
+        let expected: Vec<String> = whole.files().iter().map(summary).collect();
+        let got: Vec<String> = pieces.files().iter().map(summary).collect();
+        for (want, have) in expected.iter().zip(&got) {
+            assert_eq!(want, have, "{} split {split:?}", dir.display());
+        }
+        assert_eq!(expected.len(), got.len());
+        assert_eq!(whole.ledger(), pieces.ledger(), "split {split:?}");
+        assert_eq!(events(&whole), events(&pieces), "split {split:?}");
+    }
+}
+
+fn fixtures(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn trail_fixtures_read_the_same_in_any_chunks_and_pieces() {
+    check_same(&fixtures("trail"));
+    check_same(&fixtures("single"));
+}
+
+#[test]
+fn every_shape_and_bad_input_reads_the_same_in_any_chunks_and_pieces() {
+    check_same(&fixtures("shapes"));
+}
+
+#[test]
+fn the_public_corpus_reads_the_same_in_any_chunks_and_pieces() {
+    let Some(root) = std::env::var_os("TRAILVIEW_CORPUS") else {
+        eprintln!("TRAILVIEW_CORPUS not set: skipped");
+        return;
+    };
+    for entry in std::fs::read_dir(root).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            check_same(&path);
+        }
+    }
+}
+
+fn gzip(text: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(text).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// A trail file of `n` varied records, the way CloudTrail writes them.
+fn trail_text(n: usize) -> String {
+    let records: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"eventVersion":"1.08","eventTime":"2024-03-01T{:02}:{:02}:{:02}Z","eventID":"{:08x}-{i}","eventName":"Get{}","eventSource":"s{}.amazonaws.com","sourceIPAddress":"10.{}.{}.{}","requestParameters":{{"key":"{:x}"}}}}"#,
+                i / 3600 % 24,
+                i / 60 % 60,
+                i % 60,
+                i.wrapping_mul(2_654_435_761),
+                i % 37,
+                i % 11,
+                i % 251,
+                i * 7 % 253,
+                i * 13 % 249,
+                i.wrapping_mul(40_503),
+            )
+        })
+        .collect();
+    format!("{{\"Records\":[\n{}\n]}}", records.join(",\n"))
+}
+
+#[test]
+fn a_file_far_past_the_limit_streams_whole_when_it_is_not_a_bomb() {
+    let text = trail_text(60_000);
+    let bytes = gzip(text.as_bytes());
+    assert!(text.len() > 12 << 20, "{}", text.len());
+    let mut dataset = Dataset::default();
+    dataset.set_decoded_size_limit(1 << 20);
+    dataset.set_piece_bytes(1 << 20);
+    dataset.begin_file("big.json.gz", bytes.len() as u64);
+    for chunk in bytes.chunks(256 << 10) {
+        dataset.push_file_bytes(chunk);
+    }
+    let report = dataset.end_file().unwrap().clone();
+    assert_eq!(
+        (report.status, report.read, report.indexed),
+        (FileStatus::Ok, 60_000, 60_000),
+        "{}",
+        report.message
+    );
+    assert_eq!(report.decoded_bytes, text.len() as u64);
+}
+
+#[test]
+fn a_broken_record_deep_in_a_streamed_file_is_counted_with_its_file_offset() {
+    let text = trail_text(20_000);
+    // Break one record a little past the middle, well inside a later piece.
+    let at = text[text.len() / 2..].find("\"eventName\"").unwrap() + text.len() / 2;
+    let broken = format!("{}\"eventName\":,{}", &text[..at], &text[at + 11..]);
+    let mut dataset = Dataset::default();
+    dataset.set_piece_bytes(256 << 10);
+    let report = dataset
+        .ingest_file("broken.json", broken.as_bytes())
+        .clone();
+    let mut whole = Dataset::default();
+    let whole_report = whole.ingest_file("broken.json", broken.as_bytes()).clone();
+    assert_eq!(summary(&report), summary(&whole_report));
+    assert_eq!(report.status, FileStatus::Partial);
+    assert_eq!((report.indexed, report.rejected), (19_999, 1));
+    assert!(
+        report.message.contains(&format!("byte {}", at + 12)),
+        "{}",
+        report.message
+    );
+}
+
+#[test]
+fn a_file_whose_bytes_stop_arriving_keeps_what_arrived_and_says_why() {
+    let text = trail_text(5_000);
+    let bytes = gzip(text.as_bytes());
+    let mut dataset = Dataset::default();
+    dataset.set_piece_bytes(64 << 10);
+    dataset.begin_file("cut.json.gz", bytes.len() as u64);
+    dataset.push_file_bytes(&bytes[..bytes.len() / 2]);
+    let report = dataset
+        .interrupt_file("the browser could not read the file past byte 1234")
+        .unwrap()
+        .clone();
+    assert_eq!(report.status, FileStatus::Partial);
+    assert!(
+        report.message.starts_with("the browser could not read"),
+        "{}",
+        report.message
+    );
+    assert!(
+        report.indexed > 1_000 && report.indexed < 5_000,
+        "{}",
+        report.indexed
+    );
+    assert_eq!(report.read, report.indexed + report.rejected);
+}
