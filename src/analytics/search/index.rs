@@ -446,13 +446,17 @@ impl TermIndex {
     }
 
     /// Every generalised path holding a leaf (`resources[].ARN`, `[]` for any array element),
-    /// in order of discovery, with the number of events that have a leaf there.
+    /// sorted by path text, with the number of events that have a leaf there.
     pub fn paths(&self) -> impl Iterator<Item = (&str, usize)> {
-        self.generals
+        let mut listed: Vec<(&str, usize)> = self
+            .generals
             .iter()
             .skip(1)
             .filter(|general| general.leaf_events > 0)
             .map(|general| (general.text.as_str(), general.leaf_events))
+            .collect();
+        listed.sort_unstable();
+        listed.into_iter()
     }
 
     /// The `n` most frequent value texts at `generalised_path` among the events in `within`
@@ -574,5 +578,136 @@ impl TermIndex {
 fn push_once(events: &mut Vec<u32>, event: u32) {
     if events.last() != Some(&event) {
         events.push(event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::test_support::everything;
+    use super::super::{matches_value, parse, Bitset, Expr};
+    use super::TermIndex;
+
+    fn sample() -> TermIndex {
+        let mut index = TermIndex::new();
+        index.add(
+            0,
+            &json!({"e": "A", "r": [{"arn": "x"}, {"arn": "y"}], "n": 1}),
+        );
+        index.add(
+            2,
+            &json!({"e": "B", "r": [{"arn": "x"}, {"arn": "x"}], "n": "1"}),
+        );
+        index.add(3, &json!({"e": "A", "r": [], "o": {"k": null}, "n": true}));
+        index
+    }
+
+    #[test]
+    fn skipped_and_unknown_ids_are_never_selected() {
+        let index = sample();
+        let ids = |query: &str, n| {
+            index
+                .execute(&parse(query).unwrap(), n)
+                .iter()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("", 10), [0, 2, 3]);
+        assert_eq!(ids("NOT e:A", 10), [2]);
+        assert_eq!(ids("{ $.zzz NOT EXISTS }", 10), [0, 2, 3]);
+        assert_eq!(ids("e:A", 3), [0]);
+        assert_eq!(ids("{ $.r NOT EXISTS }", 4), [] as [u32; 0]);
+        assert_eq!(ids("{ $.r[0] NOT EXISTS }", 4), [3]);
+        assert_eq!(ids("{ $.o.k IS NULL }", 4), [3]);
+    }
+
+    #[test]
+    fn ids_that_do_not_increase_are_refused() {
+        let mut index = sample();
+        assert!(!index.add(3, &json!({"e": "C"})));
+        assert!(!index.add(1, &json!({"e": "C"})));
+        assert!(index.execute(&parse("e:C").unwrap(), 10).is_empty());
+        assert!(index.add(7, &json!({"e": "C"})));
+        assert_eq!(
+            index
+                .execute(&parse("e:C").unwrap(), 10)
+                .iter()
+                .collect::<Vec<_>>(),
+            [7]
+        );
+    }
+
+    #[test]
+    fn paths_are_generalised_and_count_events_once() {
+        let index = sample();
+        let paths: Vec<(&str, usize)> = index.paths().collect();
+        assert_eq!(paths, [("e", 3), ("n", 3), ("o.k", 1), ("r[].arn", 2)]);
+    }
+
+    #[test]
+    fn top_values_count_each_event_once_and_facet_queries_select_them() {
+        let index = sample();
+        let all = everything(4);
+        let (top, distinct) = index.top_values("r[].arn", &all, "", 10);
+        assert_eq!(top, [("x".to_owned(), 2), ("y".to_owned(), 1)]);
+        assert_eq!(distinct, 2);
+        let (top, distinct) = index.top_values("n", &all, "", 1);
+        assert_eq!(top, [("1".to_owned(), 2)]);
+        assert_eq!(distinct, 2);
+        assert_eq!(
+            index.top_values("r[].arn", &all, "Y", 10).0,
+            [("y".to_owned(), 1)]
+        );
+        let only_three = Bitset::from_ids(4, [3]);
+        assert_eq!(
+            index.top_values("e", &only_three, "", 10),
+            (vec![("A".to_owned(), 1)], 1)
+        );
+        assert_eq!(index.top_values("nope", &all, "", 10), (Vec::new(), 0));
+        assert_eq!(index.top_values("o.k", &all, "", 10), (Vec::new(), 0));
+        let facet = Expr::field_equals("r[].arn", "x").unwrap();
+        assert_eq!(index.execute(&facet, 4).iter().collect::<Vec<_>>(), [0, 2]);
+        let facet = Expr::field_equals("n", "1").unwrap();
+        assert_eq!(index.execute(&facet, 4).iter().collect::<Vec<_>>(), [0, 2]);
+    }
+
+    #[test]
+    fn odd_names_stay_exact() {
+        let record = json!({"a.b": "dotted", "a": {"b": "nested"}, "": {"[0]": 5}});
+        let mut index = TermIndex::new();
+        index.add(0, &record);
+        let paths: Vec<&str> = index.paths().map(|(path, _)| path).collect();
+        assert_eq!(paths, [r#"[""]["[0]"]"#, r#"["a.b"]"#, "a.b"]);
+        for (path, value, expected) in [
+            (r#"["a.b"]"#, "dotted", true),
+            ("a.b", "dotted", false),
+            (r#"[""]["[0]"]"#, "5", true),
+        ] {
+            let expr = Expr::field_equals(path, value).unwrap();
+            assert_eq!(matches_value(&expr, &record), expected, "{path}");
+            assert_eq!(index.execute(&expr, 1).contains(0), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn memory_grows_with_events() {
+        let mut index = TermIndex::new();
+        let empty = index.memory_bytes();
+        for event in 0..100 {
+            index.add(
+                event,
+                &json!({"eventName": format!("Name{}", event % 7), "n": event}),
+            );
+        }
+        assert!(index.memory_bytes() > empty + 100 * 4);
+    }
+
+    #[test]
+    fn deep_nesting_is_indexed_without_recursion() {
+        let text = format!("{}1{}", "[".repeat(120), "]".repeat(120));
+        let record: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut index = TermIndex::new();
+        index.add(0, &json!({"deep": record}));
+        assert_eq!(index.paths().count(), 1);
     }
 }

@@ -25,3 +25,6 @@ pub use expr::{Comparison, Expr, NumberOp, Path, RegexPattern, Step, TextMatch};
 pub use index::TermIndex;
 pub use parse::parse;
 pub use print::print;
+
+#[cfg(test)]
+mod test_support;

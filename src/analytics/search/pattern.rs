@@ -252,3 +252,184 @@ pub(super) fn is_number_literal(text: &str) -> bool {
     }
     at == bytes.len()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::test_support::{error_position, selected, selects};
+
+    #[test]
+    fn and_binds_tighter_than_or() {
+        let records = [
+            json!({"a": 1, "b": 0, "c": 0}),
+            json!({"a": 0, "b": 1, "c": 0}),
+            json!({"a": 0, "b": 1, "c": 1}),
+            json!({"a": 0, "b": 0, "c": 1}),
+        ];
+        assert_eq!(
+            selected("{ $.a = 1 || $.b = 1 && $.c = 1 }", &records),
+            [0, 2]
+        );
+        assert_eq!(
+            selected("{ ($.a = 1 || $.b = 1) && $.c = 1 }", &records),
+            [2]
+        );
+        assert_eq!(
+            selected("{ $.b = 1 && $.c = 1 || $.a = 1 }", &records),
+            [0, 2]
+        );
+    }
+
+    #[test]
+    fn wildcards_work_only_at_the_ends() {
+        let records = [
+            json!({"e": "Client.UnauthorizedOperation"}),
+            json!({"e": "AccessDeniedException"}),
+            json!({"e": "a*b"}),
+            json!({"e": "axb"}),
+            json!({"e": "xUnauthorizedy"}),
+        ];
+        assert_eq!(
+            selected(r#"{ $.e = "*UnauthorizedOperation" }"#, &records),
+            [0]
+        );
+        assert_eq!(selected(r#"{ $.e = "AccessDenied*" }"#, &records), [1]);
+        assert_eq!(selected(r#"{ $.e = "*Unauthorized*" }"#, &records), [0, 4]);
+        assert_eq!(selected(r#"{ $.e = "a*b" }"#, &records), [2]);
+        assert_eq!(selected(r#"{ $.e = "*" }"#, &records), [0, 1, 2, 3, 4]);
+        assert_eq!(
+            selected(r#"{ $.e != "AccessDenied*" }"#, &records),
+            [0, 2, 3, 4]
+        );
+        assert_eq!(selected(r#"{ $.e = "\*" }"#, &records), [] as [u32; 0]);
+    }
+
+    #[test]
+    fn not_exists_and_is_null_tell_null_missing_and_objects_apart() {
+        let records = [
+            json!({"k": null}),
+            json!({}),
+            json!({"k": {"inner": 1}}),
+            json!({"k": []}),
+            json!({"k": "v"}),
+        ];
+        assert_eq!(selected("{ $.k IS NULL }", &records), [0]);
+        assert_eq!(selected("{ $.k NOT EXISTS }", &records), [1]);
+        assert_eq!(selected("{ $.k.inner NOT EXISTS }", &records), [0, 1, 3, 4]);
+        assert_eq!(selected(r#"{ $.k != "x" }"#, &records), [4]);
+        assert_eq!(selected("{ $.k = 1 }", &records), [] as [u32; 0]);
+        assert_eq!(selected(r#"{ $.k != "v" }"#, &records), [] as [u32; 0]);
+    }
+
+    #[test]
+    fn numbers_compare_by_value_with_exponents() {
+        let records = [
+            json!({"n": 1000}),
+            json!({"n": 999.5}),
+            json!({"n": -0.25}),
+            json!({"n": "1000"}),
+            json!({"n": 1e3}),
+        ];
+        assert_eq!(selected("{ $.n = 1e3 }", &records), [0, 4]);
+        assert_eq!(selected("{ $.n >= 1E3 }", &records), [0, 4]);
+        assert_eq!(selected("{ $.n < 1000 }", &records), [1, 2]);
+        assert_eq!(selected("{ $.n <= -2.5E-1 }", &records), [2]);
+        assert_eq!(selected("{ $.n > -2.5e-1 }", &records), [0, 1, 4]);
+        assert_eq!(selected("{ $.n != 1000 }", &records), [1, 2]);
+        // A quoted value is a string comparison: against a number, its JSON text.
+        assert_eq!(selected(r#"{ $.n = "1000" }"#, &records), [0, 3]);
+        assert_eq!(selected(r#"{ $.n = "999.5" }"#, &records), [1]);
+    }
+
+    #[test]
+    fn is_true_and_is_false_want_booleans() {
+        let records = [
+            json!({"b": true}),
+            json!({"b": false}),
+            json!({"b": "true"}),
+        ];
+        assert_eq!(selected("{ $.b IS TRUE }", &records), [0]);
+        assert_eq!(selected("{ $.b IS FALSE }", &records), [1]);
+        assert_eq!(selected("{ $.b = true }", &records), [0, 2]);
+    }
+
+    #[test]
+    fn regexes_search_and_are_limited_to_two() {
+        let records = [json!({"e": "DeleteBucket"}), json!({"e": "PutBucket"})];
+        assert_eq!(selected("{ $.e = %Delete.*% }", &records), [0]);
+        assert_eq!(selected("{ $.e != %^Delete% }", &records), [1]);
+        assert_eq!(selected("{ $.e = %Bucket% && $.e = %^P% }", &records), [1]);
+        let third = "{ $.e = %a% || $.e = %b% || $.e = %c% }";
+        assert_eq!(error_position(third), third.find("%c").unwrap());
+        assert_eq!(error_position("{ $.e = %(a)% }"), 9);
+        assert_eq!(error_position("{ $.e = %[% }"), 9);
+    }
+
+    #[test]
+    fn selectors_on_objects_and_arrays_never_match() {
+        let record = json!({"o": {"a": "x"}, "arr": ["x", "y"]});
+        assert!(!selects(r#"{ $.o = "x" }"#, &record));
+        assert!(!selects(r#"{ $.o != "x" }"#, &record));
+        assert!(!selects(r#"{ $.arr != "x" }"#, &record));
+        assert!(!selects("{ $.o IS NULL }", &record));
+        assert!(selects(r#"{ $.arr[1] = "y" }"#, &record));
+        assert!(!selects(r#"{ $.arr[0] = "y" }"#, &record));
+        assert!(!selects(r#"{ $.arr[2] != "y" }"#, &record));
+    }
+
+    #[test]
+    fn array_indexes_nest() {
+        let record = json!({"m": [[1, 2], [3, {"k-1_@": "v"}]]});
+        assert!(selects("{ $.m[0][1] = 2 }", &record));
+        assert!(selects("{ $.m[1][1].k-1_@ = v }", &record));
+        assert!(!selects("{ $.m[1][0] = 2 }", &record));
+    }
+
+    #[test]
+    fn matching_is_case_sensitive() {
+        let record = json!({"eventName": "CreateTrail"});
+        assert!(selects("{ $.eventName = CreateTrail }", &record));
+        assert!(!selects("{ $.eventName = createtrail }", &record));
+        assert!(!selects("{ $.eventname = CreateTrail }", &record));
+        assert!(!selects(r#"{ $.eventName = "create*" }"#, &record));
+    }
+
+    #[test]
+    fn a_missing_selector_never_matches_a_comparison() {
+        let record = json!({"a": 1});
+        assert!(!selects(r#"{ $.b != "x" }"#, &record));
+        assert!(!selects("{ $.b != 1 }", &record));
+        assert!(selects("{ $.b NOT EXISTS }", &record));
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        assert_eq!(error_position("{ ($.a = 1 }"), 11);
+        assert_eq!(error_position("{ ($.a = 1"), 2);
+        assert_eq!(error_position("{ $.a = 1"), 0);
+        assert_eq!(error_position("{ $.a = }"), 8);
+        assert_eq!(error_position("{ $.a = foo/bar }"), 11);
+        assert_eq!(error_position("{ $.a = 1 } x"), 12);
+        assert_eq!(error_position("{ $.a = 1 ) }"), 10);
+        assert_eq!(error_position("{ $.a < \"x\" }"), 8);
+        assert_eq!(error_position("{ $.a < abc }"), 8);
+        assert_eq!(error_position("{ }"), 2);
+        assert_eq!(error_position("{ a = 1 }"), 2);
+        assert_eq!(error_position("{ $ = 1 }"), 3);
+        assert_eq!(error_position("{ $.a IS MAYBE }"), 9);
+        assert_eq!(error_position("{ $.a = 1e999 }"), 8);
+        assert_eq!(error_position("{ $.é = 1 }"), 4);
+        // Positions count characters, not bytes.
+        assert_eq!(error_position("{ $.a = \"é\" && x }"), 15);
+        let deep = format!("{{ {}$.a = 1{} }}", "(".repeat(100), ")".repeat(100));
+        assert!(super::super::parse(&deep).is_err());
+    }
+
+    #[test]
+    fn unquoted_values_may_hold_dots_dashes_and_underscores() {
+        let record = json!({"eventSource": "kms.amazonaws.com", "v": "a-b_c"});
+        assert!(selects("{ $.eventSource=kms.amazonaws.com }", &record));
+        assert!(selects("{$.v=a-b_c}", &record));
+    }
+}

@@ -176,3 +176,54 @@ fn join(parts: &[Expr], separator: &str, text: &mut String, each: fn(&Expr, &mut
         each(part, text);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse, print, Expr};
+
+    fn round_trips(query: &str) {
+        let expr = parse(query).unwrap();
+        let printed = print(&expr);
+        assert_eq!(parse(&printed), Ok(expr), "{query} printed as {printed}");
+    }
+
+    #[test]
+    fn parsed_queries_print_back() {
+        for (_, _, pattern) in super::super::CIS_FILTERS {
+            round_trips(pattern);
+        }
+        for query in [
+            r#"{ $.a = "*x" || $.b != "y*" && $.c = "*z*" }"#,
+            r#"{ $.a = "\*x\*" && $.b = "**" && $.c = "*" && $.d = "" && $.e = "q\"\\" }"#,
+            "{ $.n >= -2.5E-1 && $.m < 1e300 && $.o = 0.1 && $.p != 7 }",
+            "{ $.r = %^a.*b$% || $.s != %x% }",
+            "{ $.a IS NULL && $.b NOT EXISTS && $.c IS TRUE && $.d IS FALSE }",
+            r#"{ $.a[0][3].b = x && $["odd key.x"].c = y && $.d[].e = z }"#,
+            r#"eventName:Delete* -userIdentity.type:Root "access denied" (a:b OR NOT c)"#,
+            r#"x:"with \"quotes\" and \\" AND * AND ["key with space"]:v"#,
+            "",
+            "NOT NOT x",
+        ] {
+            round_trips(query);
+        }
+    }
+
+    #[test]
+    fn mixed_queries_print_with_embedded_patterns() {
+        let pattern = parse(r#"{ $.a = "x" || $.b = 1 }"#).unwrap();
+        let short = parse("c:d").unwrap();
+        for expr in [
+            Expr::and(pattern.clone(), short.clone()),
+            Expr::or(short.clone(), pattern.clone()),
+            Expr::negate(pattern.clone()),
+            Expr::and(
+                Expr::field_equals("resources[].ARN", "*arn*").unwrap(),
+                short,
+            ),
+        ] {
+            let printed = print(&expr);
+            assert_eq!(parse(&printed), Ok(expr), "printed as {printed}");
+        }
+        assert!(print(&Expr::and(pattern, Expr::MatchAll)).starts_with('('));
+    }
+}

@@ -159,3 +159,157 @@ fn field_term(cursor: &mut Cursor) -> Result<Option<Expr>, ParseError> {
     };
     Ok(Some(Expr::FieldIs { path, pattern }))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::super::expr::{Expr, Path, Step};
+    use super::super::parse;
+    use super::super::test_support::{error_position, selected};
+
+    fn records() -> Vec<Value> {
+        vec![
+            json!({
+                "eventName": "DeleteBucket",
+                "userIdentity": {"type": "Root"},
+                "requestParameters": {"bucketName": "payroll-archive"},
+                "resources": [{"ARN": "arn:aws:s3:::payroll-archive"}, {"ARN": "arn:aws:s3:::logs"}],
+            }),
+            json!({
+                "eventName": "PutObject",
+                "userIdentity": {"type": "IAMUser", "userName": "Alice Smith"},
+                "requestParameters": {"bucketName": "logs", "size": 1024},
+                "resources": [{"ARN": "arn:aws:s3:::logs"}],
+            }),
+            json!({
+                "eventName": "ConsoleLogin",
+                "userIdentity": {"type": "IAMUser"},
+                "additionalEventData": {"MFAUsed": "No"},
+            }),
+        ]
+    }
+
+    #[test]
+    fn field_value_ignores_case_and_takes_wildcards_anywhere() {
+        let records = records();
+        assert_eq!(selected("eventName:deletebucket", &records), [0]);
+        assert_eq!(selected("eventName:*Object", &records), [1]);
+        assert_eq!(selected("eventName:*o*n", &records), [2]);
+        assert_eq!(selected("eventName:Delete", &records), [] as [u32; 0]);
+        assert_eq!(selected("additionalEventData.MFAUsed:no", &records), [2]);
+        assert_eq!(selected("requestParameters.size:1024", &records), [1]);
+        assert_eq!(selected("missing.field:*", &records), [] as [u32; 0]);
+    }
+
+    #[test]
+    fn negation_includes_events_without_the_field() {
+        let records = records();
+        assert_eq!(selected("-userIdentity.type:root", &records), [1, 2]);
+        assert_eq!(
+            selected("-additionalEventData.MFAUsed:No", &records),
+            [0, 1]
+        );
+        assert_eq!(selected("NOT eventName:PutObject", &records), [0, 2]);
+    }
+
+    #[test]
+    fn quoted_values_and_phrases() {
+        let records = records();
+        assert_eq!(
+            selected(r#"userIdentity.userName:"alice smith""#, &records),
+            [1]
+        );
+        assert_eq!(selected(r#""ice sm""#, &records), [1]);
+        assert_eq!(selected(r#""alice jones""#, &records), [] as [u32; 0]);
+    }
+
+    #[test]
+    fn free_text_finds_nested_strings_and_numbers_not_keys() {
+        let records = records();
+        assert_eq!(selected("PAYROLL", &records), [0]);
+        assert_eq!(selected("logs", &records), [0, 1]);
+        assert_eq!(selected("102", &records), [1]);
+        assert_eq!(selected("bucketName", &records), [] as [u32; 0]);
+        assert_eq!(selected("payroll logs", &records), [0]);
+    }
+
+    #[test]
+    fn and_binds_tighter_than_or_and_not_tightest() {
+        let records = records();
+        assert_eq!(
+            selected(
+                "eventName:PutObject OR eventName:ConsoleLogin userIdentity.type:root",
+                &records
+            ),
+            [1]
+        );
+        assert_eq!(
+            selected(
+                "(eventName:PutObject OR eventName:ConsoleLogin) AND userIdentity.type:iamuser",
+                &records
+            ),
+            [1, 2]
+        );
+        assert_eq!(
+            selected(
+                "NOT eventName:PutObject AND userIdentity.type:iamuser",
+                &records
+            ),
+            [2]
+        );
+        assert_eq!(
+            selected(
+                "NOT (eventName:PutObject OR userIdentity.type:root)",
+                &records
+            ),
+            [2]
+        );
+        assert_eq!(selected("logs OR MFAUsed:no", &records), [0, 1]);
+        assert_eq!(selected("*", &records), [0, 1, 2]);
+    }
+
+    #[test]
+    fn array_paths_look_into_every_element_or_one() {
+        let records = records();
+        assert_eq!(selected("resources[].ARN:*logs", &records), [0, 1]);
+        assert_eq!(selected("resources.ARN:*logs", &records), [0, 1]);
+        assert_eq!(selected("resources[0].ARN:*logs", &records), [1]);
+        assert_eq!(selected("resources[1].ARN:*logs", &records), [0]);
+        assert_eq!(selected("resources.ARN:*payroll*", &records), [0]);
+        assert_eq!(selected("-resources.ARN:*payroll*", &records), [1, 2]);
+    }
+
+    #[test]
+    fn parses_to_the_expected_tree() {
+        let expected = Expr::And(vec![
+            Expr::FieldIs {
+                path: Path {
+                    steps: vec![
+                        Step::Key("resources".into()),
+                        Step::AnyIndex,
+                        Step::Key("ARN".into()),
+                    ],
+                },
+                pattern: "a b".into(),
+            },
+            Expr::negate(Expr::FreeText("x".into())),
+            Expr::FreeText("and".into()),
+        ]);
+        assert_eq!(parse(r#"resources[].ARN:"a b" -x and"#), Ok(expected));
+        assert_eq!(parse("   "), Ok(Expr::MatchAll));
+        assert_eq!(parse("-"), Ok(Expr::FreeText("-".into())));
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        assert_eq!(error_position("(a OR b"), 0);
+        assert_eq!(error_position("a OR b)"), 6);
+        assert_eq!(error_position("eventName: x"), 10);
+        assert_eq!(error_position("a AND"), 5);
+        assert_eq!(error_position("OR a"), 0);
+        assert_eq!(error_position("a \"b"), 2);
+        assert_eq!(error_position("()"), 1);
+        assert_eq!(error_position("x {$.a = 1"), 2);
+    }
+}
