@@ -12,6 +12,7 @@ pub mod demo;
 pub mod ingest;
 pub mod model;
 pub mod query;
+pub mod search;
 pub mod store;
 
 pub use aggregate::errors::{CallerErrors, CodeCount, ErrorInsights, ErrorPair};

@@ -1,0 +1,713 @@
+//! The term index: every leaf of every record as a term (concrete path, typed value) with the
+//! sorted ids of the events holding it, the events where each path is an object or array, and
+//! the executor that answers a query from these alone.
+//!
+//! Paths are kept as a tree of interned steps, so names containing `.` or `[` stay exact;
+//! names and value texts share one dictionary. This file must never re-read JSON to answer a
+//! query, and must agree exactly with `eval::matches_value`.
+
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+
+use super::bitset::Bitset;
+use super::expr::{is_plain_key, quote, Comparison, Expr, Path, Step, TextMatch};
+use super::leaf::{contains_text, number_parts, number_value, passes_comparison, Glob, Leaf};
+use crate::analytics::model::intern::Dictionary;
+
+/// The type of a leaf value; its text is interned separately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    String,
+    Number,
+    Bool,
+    Null,
+}
+
+/// One step of a concrete path: a name (dictionary id) or an array position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ConcreteStep {
+    Key(u32),
+    Index(u32),
+}
+
+/// One step of a generalised path: a name, or any array position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum GeneralStep {
+    Key(u32),
+    AnyIndex,
+}
+
+/// A concrete path (`resources[0].ARN`); node 0 is the record itself.
+#[derive(Debug, Clone, Default)]
+struct PathNode {
+    /// The generalised path it belongs to.
+    general: u32,
+    /// Its children reached by an array position, for `[]` and name steps into arrays.
+    index_children: Vec<u32>,
+    /// Events in which the value here is an object or an array.
+    container_events: Vec<u32>,
+    /// The terms at this path.
+    terms: Vec<u32>,
+}
+
+/// A generalised path (`resources[].ARN`), for facets.
+#[derive(Debug, Clone, Default)]
+struct GeneralPath {
+    text: String,
+    concrete: Vec<u32>,
+    /// Events with at least one leaf here.
+    leaf_events: usize,
+    last_event: Option<u32>,
+}
+
+/// A term: a value of some kind at some concrete path.
+#[derive(Debug, Clone)]
+struct Term {
+    kind: Kind,
+    text: u32,
+    events: Vec<u32>,
+}
+
+/// An index of (path, value) terms with postings, built one record at a time.
+#[derive(Debug, Clone)]
+pub struct TermIndex {
+    strings: Dictionary,
+    nodes: Vec<PathNode>,
+    node_by_step: FxHashMap<(u32, ConcreteStep), u32>,
+    generals: Vec<GeneralPath>,
+    general_by_step: FxHashMap<(u32, GeneralStep), u32>,
+    general_by_text: FxHashMap<String, u32>,
+    terms: Vec<Term>,
+    term_by_key: FxHashMap<(u32, Kind, u32), u32>,
+    /// One bit per event id added.
+    added: Vec<u64>,
+    last_added: Option<u32>,
+}
+
+impl Default for TermIndex {
+    fn default() -> Self {
+        Self {
+            strings: Dictionary::default(),
+            nodes: vec![PathNode::default()],
+            node_by_step: FxHashMap::default(),
+            generals: vec![GeneralPath::default()],
+            general_by_step: FxHashMap::default(),
+            general_by_text: FxHashMap::default(),
+            terms: Vec::new(),
+            term_by_key: FxHashMap::default(),
+            added: Vec::new(),
+            last_added: None,
+        }
+    }
+}
+
+impl TermIndex {
+    /// An empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Indexes `record` as event `event_idx`. Ids must increase (gaps are fine); a record
+    /// whose id is not above the last one added is ignored and `false` returned, which keeps
+    /// every posting list sorted and free of repeats.
+    pub fn add(&mut self, event_idx: u32, record: &Value) -> bool {
+        if self.last_added.is_some_and(|last| event_idx <= last) {
+            return false;
+        }
+        self.last_added = Some(event_idx);
+        let word = (event_idx / 64) as usize;
+        if self.added.len() <= word {
+            self.added.resize(word + 1, 0);
+        }
+        if let Some(bits) = self.added.get_mut(word) {
+            *bits |= 1 << (event_idx % 64);
+        }
+        // An explicit stack: the walk's depth never depends on the call stack.
+        let mut pending: Vec<(u32, &Value)> = vec![(0, record)];
+        while let Some((node, value)) = pending.pop() {
+            match value {
+                Value::Object(members) => {
+                    self.mark_container(node, event_idx);
+                    for (name, child) in members {
+                        let name = self.strings.intern(name);
+                        pending.push((self.child(node, ConcreteStep::Key(name)), child));
+                    }
+                }
+                Value::Array(elements) => {
+                    self.mark_container(node, event_idx);
+                    for (position, child) in elements.iter().enumerate() {
+                        let step = ConcreteStep::Index(position as u32);
+                        pending.push((self.child(node, step), child));
+                    }
+                }
+                Value::String(text) => self.add_leaf(node, Kind::String, text, event_idx),
+                Value::Number(number) => {
+                    let (text, _) = number_parts(number);
+                    self.add_leaf(node, Kind::Number, &text, event_idx);
+                }
+                Value::Bool(flag) => {
+                    let text = if *flag { "true" } else { "false" };
+                    self.add_leaf(node, Kind::Bool, text, event_idx);
+                }
+                Value::Null => self.add_leaf(node, Kind::Null, "null", event_idx),
+            }
+        }
+        true
+    }
+
+    fn mark_container(&mut self, node: u32, event_idx: u32) {
+        if let Some(path) = self.nodes.get_mut(node as usize) {
+            push_once(&mut path.container_events, event_idx);
+        }
+    }
+
+    fn add_leaf(&mut self, node: u32, kind: Kind, text: &str, event_idx: u32) {
+        let text = self.strings.intern(text);
+        let term = if let Some(&term) = self.term_by_key.get(&(node, kind, text)) {
+            term
+        } else {
+            let term = self.terms.len() as u32;
+            self.terms.push(Term {
+                kind,
+                text,
+                events: Vec::new(),
+            });
+            self.term_by_key.insert((node, kind, text), term);
+            if let Some(path) = self.nodes.get_mut(node as usize) {
+                path.terms.push(term);
+            }
+            term
+        };
+        if let Some(term) = self.terms.get_mut(term as usize) {
+            push_once(&mut term.events, event_idx);
+        }
+        let general = self.nodes.get(node as usize).map_or(0, |path| path.general);
+        if let Some(general) = self.generals.get_mut(general as usize) {
+            if general.last_event != Some(event_idx) {
+                general.last_event = Some(event_idx);
+                general.leaf_events += 1;
+            }
+        }
+    }
+
+    /// The child of `parent` by `step`, created (with its generalised path) if new.
+    fn child(&mut self, parent: u32, step: ConcreteStep) -> u32 {
+        if let Some(&node) = self.node_by_step.get(&(parent, step)) {
+            return node;
+        }
+        let parent_general = self
+            .nodes
+            .get(parent as usize)
+            .map_or(0, |path| path.general);
+        let general_step = match step {
+            ConcreteStep::Key(name) => GeneralStep::Key(name),
+            ConcreteStep::Index(_) => GeneralStep::AnyIndex,
+        };
+        let general =
+            if let Some(&general) = self.general_by_step.get(&(parent_general, general_step)) {
+                general
+            } else {
+                let parent_text = self
+                    .generals
+                    .get(parent_general as usize)
+                    .map_or("", |general| general.text.as_str());
+                let text = match general_step {
+                    GeneralStep::Key(name) => {
+                        let name = self.strings.text(name);
+                        if !is_plain_key(name) {
+                            format!("{parent_text}[{}]", quote(name))
+                        } else if parent_text.is_empty() {
+                            name.to_owned()
+                        } else {
+                            format!("{parent_text}.{name}")
+                        }
+                    }
+                    GeneralStep::AnyIndex => format!("{parent_text}[]"),
+                };
+                let general = self.generals.len() as u32;
+                self.general_by_text.insert(text.clone(), general);
+                self.generals.push(GeneralPath {
+                    text,
+                    ..GeneralPath::default()
+                });
+                self.general_by_step
+                    .insert((parent_general, general_step), general);
+                general
+            };
+        let node = self.nodes.len() as u32;
+        self.nodes.push(PathNode {
+            general,
+            ..PathNode::default()
+        });
+        self.node_by_step.insert((parent, step), node);
+        if let Some(general) = self.generals.get_mut(general as usize) {
+            general.concrete.push(node);
+        }
+        if let ConcreteStep::Index(_) = step {
+            if let Some(parent) = self.nodes.get_mut(parent as usize) {
+                parent.index_children.push(node);
+            }
+        }
+        node
+    }
+
+    /// The events `expr` selects among those added with ids below `n_events`. Events never
+    /// added are never selected, not even by `NOT`.
+    pub fn execute(&self, expr: &Expr, n_events: u32) -> Bitset {
+        match expr {
+            Expr::MatchAll => self.added_events(n_events),
+            Expr::And(parts) => {
+                let mut selected = self.added_events(n_events);
+                for part in parts {
+                    if selected.is_empty() {
+                        break;
+                    }
+                    selected.intersect_with(&self.execute(part, n_events));
+                }
+                selected
+            }
+            Expr::Or(parts) => {
+                let mut selected = Bitset::empty(n_events);
+                for part in parts {
+                    selected.union_with(&self.execute(part, n_events));
+                }
+                selected
+            }
+            Expr::Not(inner) => {
+                let mut selected = self.added_events(n_events);
+                selected.subtract(&self.execute(inner, n_events));
+                selected
+            }
+            Expr::Compare { path, comparison } => {
+                let nodes = self.resolve(path, false);
+                self.compare(&nodes, comparison, n_events)
+            }
+            Expr::FieldIs { path, pattern } => {
+                let glob = Glob::new(pattern);
+                let nodes = self.resolve(path, true);
+                self.union_of_terms(&nodes, n_events, |leaf| glob.matches(leaf))
+            }
+            Expr::FreeText(phrase) => self.free_text(&phrase.to_lowercase(), n_events),
+        }
+    }
+
+    fn compare(&self, nodes: &[u32], comparison: &Comparison, n_events: u32) -> Bitset {
+        match comparison {
+            Comparison::NotExists => {
+                let mut present = Bitset::empty(n_events);
+                for node in nodes
+                    .iter()
+                    .filter_map(|&node| self.nodes.get(node as usize))
+                {
+                    present.union_with(&Bitset::from_ids(
+                        n_events,
+                        node.container_events.iter().copied(),
+                    ));
+                    for term in node
+                        .terms
+                        .iter()
+                        .filter_map(|&term| self.terms.get(term as usize))
+                    {
+                        present
+                            .union_with(&Bitset::from_ids(n_events, term.events.iter().copied()));
+                    }
+                }
+                let mut absent = self.added_events(n_events);
+                absent.subtract(&present);
+                absent
+            }
+            Comparison::Text {
+                negated: false,
+                text: TextMatch::Exact(text),
+            } => {
+                // Equality is a lookup: the text as a string, a number's or a bool's JSON text.
+                let mut selected = Bitset::empty(n_events);
+                let Some(text) = self.strings.lookup(text) else {
+                    return selected;
+                };
+                for &node in nodes {
+                    for kind in [Kind::String, Kind::Number, Kind::Bool] {
+                        if let Some(term) = self
+                            .term_by_key
+                            .get(&(node, kind, text))
+                            .and_then(|&term| self.terms.get(term as usize))
+                        {
+                            for &event in &term.events {
+                                selected.insert(event);
+                            }
+                        }
+                    }
+                }
+                selected
+            }
+            other => self.union_of_terms(nodes, n_events, |leaf| passes_comparison(other, leaf)),
+        }
+    }
+
+    /// The union of the events of every term at `nodes` whose value passes `test`.
+    fn union_of_terms(
+        &self,
+        nodes: &[u32],
+        n_events: u32,
+        test: impl Fn(Leaf<'_>) -> bool,
+    ) -> Bitset {
+        let mut selected = Bitset::empty(n_events);
+        for node in nodes
+            .iter()
+            .filter_map(|&node| self.nodes.get(node as usize))
+        {
+            for term in node
+                .terms
+                .iter()
+                .filter_map(|&term| self.terms.get(term as usize))
+            {
+                if test(self.leaf(term)) {
+                    for &event in &term.events {
+                        selected.insert(event);
+                    }
+                }
+            }
+        }
+        selected
+    }
+
+    fn free_text(&self, needle: &str, n_events: u32) -> Bitset {
+        // Each distinct text is tested once, however many paths hold it.
+        let mut verdict_by_text: FxHashMap<u32, bool> = FxHashMap::default();
+        let mut selected = Bitset::empty(n_events);
+        for term in &self.terms {
+            if !matches!(term.kind, Kind::String | Kind::Number) {
+                continue;
+            }
+            let leaf = self.leaf(term);
+            let verdict = *verdict_by_text
+                .entry(term.text)
+                .or_insert_with(|| contains_text(needle, leaf));
+            if verdict {
+                for &event in &term.events {
+                    selected.insert(event);
+                }
+            }
+        }
+        selected
+    }
+
+    fn leaf(&self, term: &Term) -> Leaf<'_> {
+        let text = self.strings.text(term.text);
+        match term.kind {
+            Kind::String => Leaf::String(text),
+            Kind::Number => Leaf::Number(text, number_value(text)),
+            Kind::Bool => Leaf::Bool(text == "true"),
+            Kind::Null => Leaf::Null,
+        }
+    }
+
+    /// The events added with ids below `n_events`.
+    fn added_events(&self, n_events: u32) -> Bitset {
+        Bitset::from_words(n_events, &self.added)
+    }
+
+    /// The concrete paths `path` reaches, mirroring the evaluator's walk: with
+    /// `names_look_into_arrays`, a name step also looks into every element of an array there.
+    fn resolve(&self, path: &Path, names_look_into_arrays: bool) -> Vec<u32> {
+        let mut current = vec![0u32];
+        for step in &path.steps {
+            let mut next = Vec::new();
+            for &node in &current {
+                match step {
+                    Step::Key(name) => {
+                        let Some(name) = self.strings.lookup(name) else {
+                            return Vec::new();
+                        };
+                        let mut pending = vec![node];
+                        while let Some(node) = pending.pop() {
+                            next.extend(self.node_by_step.get(&(node, ConcreteStep::Key(name))));
+                            if names_look_into_arrays {
+                                pending.extend(self.index_children(node));
+                            }
+                        }
+                    }
+                    Step::Index(index) => {
+                        next.extend(self.node_by_step.get(&(node, ConcreteStep::Index(*index))));
+                    }
+                    Step::AnyIndex => next.extend(self.index_children(node)),
+                }
+            }
+            current = next;
+        }
+        current
+    }
+
+    fn index_children(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
+        self.nodes
+            .get(node as usize)
+            .into_iter()
+            .flat_map(|path| path.index_children.iter().copied())
+    }
+
+    /// Every generalised path holding a leaf (`resources[].ARN`, `[]` for any array element),
+    /// sorted by path text, with the number of events that have a leaf there.
+    pub fn paths(&self) -> impl Iterator<Item = (&str, usize)> {
+        let mut listed: Vec<(&str, usize)> = self
+            .generals
+            .iter()
+            .skip(1)
+            .filter(|general| general.leaf_events > 0)
+            .map(|general| (general.text.as_str(), general.leaf_events))
+            .collect();
+        listed.sort_unstable();
+        listed.into_iter()
+    }
+
+    /// The `n` most frequent value texts at `generalised_path` among the events in `within`
+    /// whose text contains `contains` (ignoring case; `""` for all), most frequent first, ties
+    /// by text; and how many distinct texts match with a count above zero. Each event counts
+    /// once per text. A value's text is a string itself or a number's or bool's JSON text, so
+    /// the string `"1"` and the number `1` count together, as [`Expr::field_equals`] selects
+    /// them together; `null` is not a value here (`IS NULL` asks for it).
+    pub fn top_values(
+        &self,
+        generalised_path: &str,
+        within: &Bitset,
+        contains: &str,
+        n: usize,
+    ) -> (Vec<(String, u32)>, usize) {
+        let Some(general) = self
+            .general_by_text
+            .get(generalised_path)
+            .and_then(|&general| self.generals.get(general as usize))
+        else {
+            return (Vec::new(), 0);
+        };
+        let mut terms_by_text: FxHashMap<u32, Vec<&Term>> = FxHashMap::default();
+        for node in general
+            .concrete
+            .iter()
+            .filter_map(|&node| self.nodes.get(node as usize))
+        {
+            for term in node
+                .terms
+                .iter()
+                .filter_map(|&term| self.terms.get(term as usize))
+            {
+                if term.kind != Kind::Null {
+                    terms_by_text.entry(term.text).or_default().push(term);
+                }
+            }
+        }
+        let filter = contains.to_lowercase();
+        let mut counted: Vec<(String, u32)> = Vec::new();
+        for (text, terms) in terms_by_text {
+            let text = self.strings.text(text);
+            if !text.to_lowercase().contains(&filter) {
+                continue;
+            }
+            let count = if let [term] = terms.as_slice() {
+                term.events
+                    .iter()
+                    .filter(|&&event| within.contains(event))
+                    .count()
+            } else {
+                let mut events: Vec<u32> = terms
+                    .iter()
+                    .flat_map(|term| term.events.iter().copied())
+                    .filter(|&event| within.contains(event))
+                    .collect();
+                events.sort_unstable();
+                events.dedup();
+                events.len()
+            };
+            if count > 0 {
+                counted.push((text.to_owned(), count as u32));
+            }
+        }
+        let distinct = counted.len();
+        counted.sort_by(|left, right| right.1.cmp(&left.1).then_with(|| left.0.cmp(&right.0)));
+        counted.truncate(n);
+        (counted, distinct)
+    }
+
+    /// Approximate heap bytes held: dictionaries, path tree, terms and postings.
+    pub fn memory_bytes(&self) -> usize {
+        use std::mem::size_of;
+        // A hash map entry costs its key and value plus about one control byte.
+        fn map_bytes<K, V>(map: &FxHashMap<K, V>) -> usize {
+            map.capacity() * (size_of::<K>() + size_of::<V>() + 1)
+        }
+        let strings: usize = (0..self.strings.len() as u32)
+            .map(|id| self.strings.text(id).len() * 2 + 2 * size_of::<Box<str>>() + 9)
+            .sum();
+        let nodes: usize = self
+            .nodes
+            .iter()
+            .map(|node| {
+                size_of::<PathNode>()
+                    + (node.index_children.capacity()
+                        + node.container_events.capacity()
+                        + node.terms.capacity())
+                        * size_of::<u32>()
+            })
+            .sum();
+        let generals: usize = self
+            .generals
+            .iter()
+            .map(|general| {
+                size_of::<GeneralPath>()
+                    + general.text.capacity() * 2
+                    + general.concrete.capacity() * size_of::<u32>()
+            })
+            .sum();
+        let terms: usize = self
+            .terms
+            .iter()
+            .map(|term| size_of::<Term>() + term.events.capacity() * size_of::<u32>())
+            .sum();
+        strings
+            + nodes
+            + generals
+            + terms
+            + map_bytes(&self.node_by_step)
+            + map_bytes(&self.general_by_step)
+            + map_bytes(&self.general_by_text)
+            + map_bytes(&self.term_by_key)
+            + self.added.capacity() * size_of::<u64>()
+    }
+}
+
+/// Appends `event` unless it is already the last id (one event reaches a path once).
+fn push_once(events: &mut Vec<u32>, event: u32) {
+    if events.last() != Some(&event) {
+        events.push(event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::test_support::everything;
+    use super::super::{matches_value, parse, Bitset, Expr};
+    use super::TermIndex;
+
+    fn sample() -> TermIndex {
+        let mut index = TermIndex::new();
+        index.add(
+            0,
+            &json!({"e": "A", "r": [{"arn": "x"}, {"arn": "y"}], "n": 1}),
+        );
+        index.add(
+            2,
+            &json!({"e": "B", "r": [{"arn": "x"}, {"arn": "x"}], "n": "1"}),
+        );
+        index.add(3, &json!({"e": "A", "r": [], "o": {"k": null}, "n": true}));
+        index
+    }
+
+    #[test]
+    fn skipped_and_unknown_ids_are_never_selected() {
+        let index = sample();
+        let ids = |query: &str, n| {
+            index
+                .execute(&parse(query).unwrap(), n)
+                .iter()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("", 10), [0, 2, 3]);
+        assert_eq!(ids("NOT e:A", 10), [2]);
+        assert_eq!(ids("{ $.zzz NOT EXISTS }", 10), [0, 2, 3]);
+        assert_eq!(ids("e:A", 3), [0]);
+        assert_eq!(ids("{ $.r NOT EXISTS }", 4), [] as [u32; 0]);
+        assert_eq!(ids("{ $.r[0] NOT EXISTS }", 4), [3]);
+        assert_eq!(ids("{ $.o.k IS NULL }", 4), [3]);
+    }
+
+    #[test]
+    fn ids_that_do_not_increase_are_refused() {
+        let mut index = sample();
+        assert!(!index.add(3, &json!({"e": "C"})));
+        assert!(!index.add(1, &json!({"e": "C"})));
+        assert!(index.execute(&parse("e:C").unwrap(), 10).is_empty());
+        assert!(index.add(7, &json!({"e": "C"})));
+        assert_eq!(
+            index
+                .execute(&parse("e:C").unwrap(), 10)
+                .iter()
+                .collect::<Vec<_>>(),
+            [7]
+        );
+    }
+
+    #[test]
+    fn paths_are_generalised_and_count_events_once() {
+        let index = sample();
+        let paths: Vec<(&str, usize)> = index.paths().collect();
+        assert_eq!(paths, [("e", 3), ("n", 3), ("o.k", 1), ("r[].arn", 2)]);
+    }
+
+    #[test]
+    fn top_values_count_each_event_once_and_facet_queries_select_them() {
+        let index = sample();
+        let all = everything(4);
+        let (top, distinct) = index.top_values("r[].arn", &all, "", 10);
+        assert_eq!(top, [("x".to_owned(), 2), ("y".to_owned(), 1)]);
+        assert_eq!(distinct, 2);
+        let (top, distinct) = index.top_values("n", &all, "", 1);
+        assert_eq!(top, [("1".to_owned(), 2)]);
+        assert_eq!(distinct, 2);
+        assert_eq!(
+            index.top_values("r[].arn", &all, "Y", 10).0,
+            [("y".to_owned(), 1)]
+        );
+        let only_three = Bitset::from_ids(4, [3]);
+        assert_eq!(
+            index.top_values("e", &only_three, "", 10),
+            (vec![("A".to_owned(), 1)], 1)
+        );
+        assert_eq!(index.top_values("nope", &all, "", 10), (Vec::new(), 0));
+        assert_eq!(index.top_values("o.k", &all, "", 10), (Vec::new(), 0));
+        let facet = Expr::field_equals("r[].arn", "x").unwrap();
+        assert_eq!(index.execute(&facet, 4).iter().collect::<Vec<_>>(), [0, 2]);
+        let facet = Expr::field_equals("n", "1").unwrap();
+        assert_eq!(index.execute(&facet, 4).iter().collect::<Vec<_>>(), [0, 2]);
+    }
+
+    #[test]
+    fn odd_names_stay_exact() {
+        let record = json!({"a.b": "dotted", "a": {"b": "nested"}, "": {"[0]": 5}});
+        let mut index = TermIndex::new();
+        index.add(0, &record);
+        let paths: Vec<&str> = index.paths().map(|(path, _)| path).collect();
+        assert_eq!(paths, [r#"[""]["[0]"]"#, r#"["a.b"]"#, "a.b"]);
+        for (path, value, expected) in [
+            (r#"["a.b"]"#, "dotted", true),
+            ("a.b", "dotted", false),
+            (r#"[""]["[0]"]"#, "5", true),
+        ] {
+            let expr = Expr::field_equals(path, value).unwrap();
+            assert_eq!(matches_value(&expr, &record), expected, "{path}");
+            assert_eq!(index.execute(&expr, 1).contains(0), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn memory_grows_with_events() {
+        let mut index = TermIndex::new();
+        let empty = index.memory_bytes();
+        for event in 0..100 {
+            index.add(
+                event,
+                &json!({"eventName": format!("Name{}", event % 7), "n": event}),
+            );
+        }
+        assert!(index.memory_bytes() > empty + 100 * 4);
+    }
+
+    #[test]
+    fn deep_nesting_is_indexed_without_recursion() {
+        let text = format!("{}1{}", "[".repeat(120), "]".repeat(120));
+        let record: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut index = TermIndex::new();
+        index.add(0, &json!({"deep": record}));
+        assert_eq!(index.paths().count(), 1);
+    }
+}
