@@ -213,3 +213,31 @@ fn a_file_whose_bytes_stop_arriving_keeps_what_arrived_and_says_why() {
     );
     assert_eq!(report.read, report.indexed + report.rejected);
 }
+
+#[test]
+fn records_kept_deflated_read_back_and_deduplicate_like_plain_ones() {
+    let files = files_under(&fixtures("trail"));
+    let load_twice = |plain_budget: Option<usize>| {
+        let mut dataset = Dataset::default();
+        if let Some(bytes) = plain_budget {
+            dataset.set_raw_plain_budget(bytes);
+        }
+        for _ in 0..2 {
+            for (relative, path) in &files {
+                dataset.ingest_file(relative, &std::fs::read(path).unwrap());
+            }
+        }
+        dataset.commit();
+        dataset
+    };
+    let plain = load_twice(None);
+    let deflated = load_twice(Some(0));
+    assert_eq!(plain.ledger(), deflated.ledger());
+    assert!(plain.ledger().duplicates >= plain.ledger().indexed);
+    for event_idx in 0..plain.n_events() as u32 {
+        assert_eq!(
+            plain.event_detail(event_idx),
+            deflated.event_detail(event_idx)
+        );
+    }
+}

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod ingest;
 pub mod model;
 pub mod query;
+pub mod raw_arena;
 pub mod search;
 pub mod store;
 
@@ -316,6 +317,12 @@ impl Dataset {
         self.end_file()
     }
 
+    /// Sets how much record text is kept plain (default 256 MB); past it the oldest records'
+    /// text is kept deflated, read back a block at a time for the detail view.
+    pub fn set_raw_plain_budget(&mut self, bytes: usize) {
+        self.store.set_raw_plain_budget(bytes);
+    }
+
     /// Sets how much decoded text is gathered before a piece of a file is read (default
     /// [`DEFAULT_PIECE_BYTES`]). Smaller pieces only cost speed; tests use one byte to cut
     /// files at every possible place.
@@ -494,6 +501,7 @@ impl Dataset {
             return None;
         }
         let raw = store.raw(event_idx);
+        let raw: &str = &raw;
         // One parse serves the pretty text and the CSV mark.
         let value = serde_json::from_str::<serde_json::Value>(raw).ok();
         let json = value

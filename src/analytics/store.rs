@@ -1,10 +1,12 @@
 //! The event store: one row per kept event in interned columns, the raw record text for the
-//! detail view, and de-duplication by `eventID`.
+//! detail view (in a [`RawArena`], deflated past a budget), and de-duplication by `eventID`.
 //!
 //! Ids are dense `u32`s in order of arrival. A record whose `eventID` was seen before with the
 //! same content is a duplicate delivery: it is counted against the kept copy and not stored. A
 //! record that shares an `eventID` but differs in content is stored and flagged as a conflict.
 //! Events become visible to queries at [`Store::commit`], which orders them by time.
+
+use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
@@ -12,6 +14,7 @@ use crate::analytics::ingest::normalize::Normalized;
 use crate::analytics::model::field::Field;
 use crate::analytics::model::intern::Dictionary;
 use crate::analytics::model::time::{Millis, UNDATED};
+use crate::analytics::raw_arena::RawArena;
 
 /// What happened to a record offered to the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +48,7 @@ pub struct Store {
     resource_arns: Dictionary,
     resource_ids: Vec<u32>,
     resource_end: Vec<u32>,
-    raw_text: String,
-    raw_span: Vec<(usize, usize)>,
+    raw: RawArena,
     by_time: Vec<u32>,
 }
 
@@ -70,7 +72,7 @@ impl Store {
                 let mut candidate = self.first_with_id.get(id_idx as usize).copied();
                 let mut last = None;
                 while let Some(event_idx) = candidate {
-                    if same_content(self.raw(event_idx), raw) {
+                    if same_content(&self.raw(event_idx), raw) {
                         if let Some(count) = self.duplicates.get_mut(event_idx as usize) {
                             *count += 1;
                         }
@@ -116,9 +118,7 @@ impl Store {
             self.resource_ids.push(self.resource_arns.intern(arn));
         }
         self.resource_end.push(self.resource_ids.len() as u32);
-        let start = self.raw_text.len();
-        self.raw_text.push_str(raw);
-        self.raw_span.push((start, raw.len()));
+        self.raw.push(raw);
     }
 
     /// Orders every stored event by time (ties by arrival; undated events first) and makes them
@@ -270,11 +270,18 @@ impl Store {
     }
 
     /// The record's JSON text as it was read.
-    pub fn raw(&self, event_idx: u32) -> &str {
-        self.raw_span
-            .get(event_idx as usize)
-            .and_then(|&(start, len)| self.raw_text.get(start..start + len))
-            .unwrap_or("")
+    pub fn raw(&self, event_idx: u32) -> Cow<'_, str> {
+        self.raw.get(event_idx)
+    }
+
+    /// Sets how much record text is kept plain before the oldest is deflated.
+    pub fn set_raw_plain_budget(&mut self, bytes: usize) {
+        self.raw.set_plain_budget(bytes);
+    }
+
+    /// Bytes held by the records' text.
+    pub fn raw_memory_bytes(&self) -> usize {
+        self.raw.memory_bytes()
     }
 }
 

@@ -1,0 +1,233 @@
+//! The records' JSON text, kept for the detail view and for telling duplicates from conflicts,
+//! in blocks of about [`BLOCK_BYTES`]. While the text fits a budget the blocks stay plain;
+//! past it the oldest blocks are deflated (CloudTrail text shrinks about tenfold), so a large
+//! load keeps a compressed copy instead of the whole text. Reading a record from a deflated
+//! block inflates that block once; the last block inflated is cached, as neighbours are read
+//! together (a file dropped twice checks its records in order).
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::io::{Read as _, Write as _};
+use std::rc::Rc;
+
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
+use flate2::Compression;
+
+/// The size a block is filled to before the next one starts.
+pub const BLOCK_BYTES: usize = 64 << 10;
+
+/// How much record text is kept plain before the oldest blocks are deflated.
+pub const DEFAULT_PLAIN_BUDGET: usize = 256 << 20;
+
+#[derive(Debug)]
+enum Block {
+    Plain(String),
+    Deflated(Vec<u8>),
+}
+
+/// Where one record's text is: its block, and its start and length in the block's text.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    block: u32,
+    start: u32,
+    len: u32,
+}
+
+/// Every record's text, in arrival order.
+#[derive(Debug)]
+pub struct RawArena {
+    blocks: Vec<Block>,
+    spans: Vec<Span>,
+    /// Bytes of text in plain blocks.
+    plain_bytes: usize,
+    plain_budget: usize,
+    /// The oldest block that may still be plain.
+    next_to_deflate: usize,
+    /// Bytes held by deflated blocks.
+    deflated_bytes: usize,
+    /// The last deflated block read back, by index.
+    cache: RefCell<Option<(u32, Rc<str>)>>,
+}
+
+impl Default for RawArena {
+    fn default() -> Self {
+        Self {
+            blocks: Vec::new(),
+            spans: Vec::new(),
+            plain_bytes: 0,
+            plain_budget: DEFAULT_PLAIN_BUDGET,
+            next_to_deflate: 0,
+            deflated_bytes: 0,
+            cache: RefCell::new(None),
+        }
+    }
+}
+
+impl RawArena {
+    /// Sets how much text stays plain; blocks past it are deflated from now on.
+    pub fn set_plain_budget(&mut self, bytes: usize) {
+        self.plain_budget = bytes;
+    }
+
+    /// Appends one record's text; its index is the number of records before it.
+    pub fn push(&mut self, text: &str) {
+        let needs_block = match self.blocks.last() {
+            Some(Block::Plain(open)) => !open.is_empty() && open.len() + text.len() > BLOCK_BYTES,
+            Some(Block::Deflated(_)) | None => true,
+        };
+        if needs_block {
+            self.blocks.push(Block::Plain(String::with_capacity(
+                BLOCK_BYTES.max(text.len()),
+            )));
+        }
+        let block = self.blocks.len() - 1;
+        let start = match self.blocks.last_mut() {
+            Some(Block::Plain(open)) => {
+                let start = open.len();
+                open.push_str(text);
+                start
+            }
+            Some(Block::Deflated(_)) | None => 0,
+        };
+        self.spans.push(Span {
+            block: block as u32,
+            start: start as u32,
+            len: text.len() as u32,
+        });
+        self.plain_bytes += text.len();
+        // Deflate the oldest full blocks while over budget; the open block stays plain.
+        while self.plain_bytes > self.plain_budget && self.next_to_deflate + 1 < self.blocks.len() {
+            self.deflate(self.next_to_deflate);
+            self.next_to_deflate += 1;
+        }
+    }
+
+    fn deflate(&mut self, block: usize) {
+        let Some(slot) = self.blocks.get_mut(block) else {
+            return;
+        };
+        let Block::Plain(text) = slot else {
+            return;
+        };
+        let mut encoder = DeflateEncoder::new(Vec::new(), Compression::fast());
+        let deflated = encoder
+            .write_all(text.as_bytes())
+            .and_then(|()| encoder.finish());
+        // Writing to memory cannot fail; should it, the block simply stays plain.
+        if let Ok(mut bytes) = deflated {
+            bytes.shrink_to_fit();
+            self.plain_bytes -= text.len();
+            self.deflated_bytes += bytes.len();
+            *slot = Block::Deflated(bytes);
+        }
+    }
+
+    /// The text of record `index` (empty for an index never pushed).
+    pub fn get(&self, index: u32) -> Cow<'_, str> {
+        let Some(span) = self.spans.get(index as usize).copied() else {
+            return Cow::Borrowed("");
+        };
+        let range = span.start as usize..(span.start + span.len) as usize;
+        match self.blocks.get(span.block as usize) {
+            Some(Block::Plain(text)) => Cow::Borrowed(text.get(range).unwrap_or_default()),
+            Some(Block::Deflated(bytes)) => {
+                let text = self.inflated(span.block, bytes);
+                Cow::Owned(text.get(range).unwrap_or_default().to_owned())
+            }
+            None => Cow::Borrowed(""),
+        }
+    }
+
+    fn inflated(&self, block: u32, bytes: &[u8]) -> Rc<str> {
+        if let Some((cached, text)) = self.cache.borrow().as_ref() {
+            if *cached == block {
+                return Rc::clone(text);
+            }
+        }
+        let mut text = String::with_capacity(BLOCK_BYTES);
+        // Our own deflated text inflates; should it not, the records read as empty.
+        if DeflateDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .is_err()
+        {
+            text.clear();
+        }
+        let text: Rc<str> = Rc::from(text);
+        *self.cache.borrow_mut() = Some((block, Rc::clone(&text)));
+        text
+    }
+
+    /// The number of records held.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether no record is held.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Bytes held: plain text, deflated blocks and the per-record spans.
+    pub fn memory_bytes(&self) -> usize {
+        self.plain_bytes + self.deflated_bytes + self.spans.len() * std::mem::size_of::<Span>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(i: usize) -> String {
+        format!(
+            r#"{{"eventID":"{i:08}","eventName":"Get{}","requestParameters":{{"key":"k{}"}}}}"#,
+            i % 13,
+            i * 7919 % 100_003
+        )
+    }
+
+    #[test]
+    fn every_record_reads_back_plain_or_deflated() {
+        let mut arena = RawArena::default();
+        arena.set_plain_budget(64 << 10);
+        let n = 20_000;
+        for i in 0..n {
+            arena.push(&record(i));
+        }
+        assert_eq!(arena.len(), n);
+        // Read in order and out of order: the cache must never hand back the wrong block.
+        for i in (0..n).chain((0..n).rev().step_by(7)) {
+            assert_eq!(arena.get(i as u32), record(i), "record {i}");
+        }
+        assert_eq!(arena.get(n as u32), "");
+        let plain: usize = (0..n).map(|i| record(i).len()).sum();
+        assert!(
+            arena.memory_bytes() < plain / 2,
+            "{} of {plain}",
+            arena.memory_bytes()
+        );
+    }
+
+    #[test]
+    fn under_budget_nothing_is_deflated() {
+        let mut arena = RawArena::default();
+        for i in 0..1000 {
+            arena.push(&record(i));
+        }
+        assert!(matches!(arena.get(5), Cow::Borrowed(_)));
+        assert_eq!(arena.deflated_bytes, 0);
+    }
+
+    #[test]
+    fn a_record_larger_than_a_block_gets_a_block_of_its_own() {
+        let mut arena = RawArena::default();
+        arena.set_plain_budget(0);
+        let big = format!("{{\"pad\":\"{}\"}}", "x".repeat(3 * BLOCK_BYTES));
+        arena.push("{}");
+        arena.push(&big);
+        arena.push("{\"a\":1}");
+        assert_eq!(arena.get(0), "{}");
+        assert_eq!(arena.get(1), big);
+        assert_eq!(arena.get(2), "{\"a\":1}");
+    }
+}
