@@ -24,10 +24,17 @@ pub use ingest::{FileReport, FileStatus, RejectReason};
 pub use model::field::Field;
 pub use model::time::{format_utc, format_utc_seconds, Millis};
 pub use query::{FieldFilter, Query, Selection, TimeRange};
+pub use search::{ParseError, CIS_FILTERS};
 
 use crate::analytics::ingest::decode::DEFAULT_MAX_DECODED_BYTES;
 use crate::analytics::ingest::stream::{FileIngest, DEFAULT_PIECE_BYTES};
+use crate::analytics::search::{Bitset, TermIndex};
 use crate::analytics::store::Store;
+
+/// Whether `text` is a query the query bar can apply, or where and why it is not.
+pub fn check_query_text(text: &str) -> Result<(), ParseError> {
+    search::parse(text).map(|_| ())
+}
 
 /// The fields the dashboard ranks, in display order.
 pub const DASHBOARD_FIELDS: [Field; 7] = [
@@ -52,6 +59,10 @@ pub struct Dataset {
     piece_bytes: usize,
     /// The file being streamed in, if any.
     reading: Option<Reading>,
+    /// The (path, value) index for query text, built on first use.
+    search: TermIndex,
+    /// Events `0..n_searchable` are in `search`.
+    n_searchable: u32,
 }
 
 /// A file whose bytes are arriving.
@@ -81,6 +92,8 @@ impl Default for Dataset {
             max_decoded_bytes: DEFAULT_MAX_DECODED_BYTES,
             piece_bytes: DEFAULT_PIECE_BYTES,
             reading: None,
+            search: TermIndex::new(),
+            n_searchable: 0,
         }
     }
 }
@@ -453,9 +466,50 @@ impl Dataset {
         ledger
     }
 
-    /// The events `query` selects.
+    /// The events `query` selects. Query text is answered from the search index for the
+    /// events in it (see [`Dataset::prepare_search`]) and by reading the others' records.
+    /// Text that does not parse selects nothing ([`check_query_text`] says why).
     pub fn select(&self, query: &Query) -> Selection {
-        query::select(&self.store, query)
+        if query.text.trim().is_empty() {
+            return query::select(&self.store, query, None);
+        }
+        let text_matches = match search::parse(&query.text) {
+            Ok(expr) => self.text_matches(&expr),
+            Err(_) => Bitset::empty(0),
+        };
+        query::select(&self.store, query, Some(&text_matches))
+    }
+
+    /// The events `expr` selects, as a bitset over every stored event.
+    fn text_matches(&self, expr: &search::Expr) -> Bitset {
+        let n_events = self.store.len() as u32;
+        let mut matches = self.search.execute(expr, n_events);
+        for event_idx in self.n_searchable..n_events {
+            let record = serde_json::from_str::<serde_json::Value>(&self.store.raw(event_idx));
+            if record.is_ok_and(|record| search::matches_value(expr, &record)) {
+                matches.insert(event_idx);
+            }
+        }
+        matches
+    }
+
+    /// Adds every event not yet in the search index to it, so that query text is answered
+    /// from the index. Called before selecting with text; the first call reads every record.
+    pub fn prepare_search(&mut self) {
+        let n_events = self.store.len() as u32;
+        for event_idx in self.n_searchable..n_events {
+            if let Ok(record) =
+                serde_json::from_str::<serde_json::Value>(&self.store.raw(event_idx))
+            {
+                self.search.add(event_idx, &record);
+            }
+        }
+        self.n_searchable = n_events;
+    }
+
+    /// Bytes held by the search index (0 until it is first used).
+    pub fn search_memory_bytes(&self) -> usize {
+        self.search.memory_bytes()
     }
 
     /// The dashboard of `selection`; the timeline spans the query's time range when it has one.

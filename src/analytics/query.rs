@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analytics::model::field::Field;
 use crate::analytics::model::time::{Millis, UNDATED};
+use crate::analytics::search::Bitset;
 use crate::analytics::store::Store;
 
 /// A filter on one indexed field.
@@ -42,6 +43,10 @@ pub struct Query {
     pub filters: Vec<FieldFilter>,
     /// Time range, when zoomed.
     pub time_range: Option<TimeRange>,
+    /// The query bar's text (a CloudWatch Logs filter pattern or the short syntax; see
+    /// [`crate::analytics::search`]); blank selects everything.
+    #[serde(default)]
+    pub text: String,
 }
 
 impl Query {
@@ -97,8 +102,9 @@ impl Selection {
     }
 }
 
-/// Runs `query` over the committed events of `store`.
-pub fn select(store: &Store, query: &Query) -> Selection {
+/// Runs `query` over the committed events of `store`; `text_matches`, when given, holds the
+/// events the query's text selects.
+pub fn select(store: &Store, query: &Query, text_matches: Option<&Bitset>) -> Selection {
     let by_time = store.by_time();
     let (from, to) = match query.time_range {
         Some(range) => (
@@ -135,21 +141,23 @@ pub fn select(store: &Store, query: &Query) -> Selection {
 
     let matches = |event_idx: u32| {
         let at = event_idx as usize;
-        include_groups
-            .iter()
-            .all(|(column, ids)| column.get(at).is_some_and(|id| ids.contains(id)))
+        text_matches.is_none_or(|text| text.contains(event_idx))
+            && include_groups
+                .iter()
+                .all(|(column, ids)| column.get(at).is_some_and(|id| ids.contains(id)))
             && excludes
                 .iter()
                 .all(|(column, id)| column.get(at) != Some(id))
     };
-    let ids: Vec<u32> = if include_groups.is_empty() && excludes.is_empty() {
-        candidates.to_vec()
-    } else {
-        candidates
-            .iter()
-            .copied()
-            .filter(|&event_idx| matches(event_idx))
-            .collect()
-    };
+    let ids: Vec<u32> =
+        if include_groups.is_empty() && excludes.is_empty() && text_matches.is_none() {
+            candidates.to_vec()
+        } else {
+            candidates
+                .iter()
+                .copied()
+                .filter(|&event_idx| matches(event_idx))
+                .collect()
+        };
     Selection { ids: Arc::new(ids) }
 }

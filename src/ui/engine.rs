@@ -96,8 +96,11 @@ impl Engine {
             .update_value(|dataset| dataset.set_decoded_size_limit(bytes));
     }
 
-    /// The events a query selects.
+    /// The events a query selects; query text first brings the search index up to date.
     pub fn select(&self, query: &Query) -> Selection {
+        if !query.text.trim().is_empty() {
+            self.dataset.update_value(Dataset::prepare_search);
+        }
         self.dataset.with_value(|dataset| dataset.select(query))
     }
 

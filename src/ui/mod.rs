@@ -14,6 +14,7 @@ pub mod format;
 pub mod header;
 pub mod ingest_report;
 pub mod loader;
+pub mod query_bar;
 pub mod state;
 pub mod stats;
 pub mod timeline;
@@ -30,6 +31,7 @@ use crate::ui::filters::FilterBar;
 use crate::ui::header::Header;
 use crate::ui::ingest_report::IngestReport;
 use crate::ui::loader::{accept_drop, LoadQueue};
+use crate::ui::query_bar::QueryBar;
 use crate::ui::state::AppState;
 use crate::ui::stats::Stats;
 use crate::ui::timeline::Timeline;
@@ -61,6 +63,7 @@ pub fn App() -> impl IntoView {
             <Header />
             <Show when=move || has_data.get() fallback=|| view! { <EmptyState /> }>
                 <main class="tv-main">
+                    <QueryBar />
                     <FilterBar />
                     <Stats />
                     <div class="tv-body">

@@ -627,3 +627,57 @@ test('14. a file larger than one read is streamed in slices: every event loads a
   assert.ok(during.some(([, , events]) => events > 0 && events < n), 'events counted before the file ended');
   console.log(`stream: ${n} events, ${text.length} bytes plain, in ${loaded.summary?.ms} ms; ${during.length} progress steps within the file`);
 }));
+
+test('15. the query bar takes filter patterns and the short syntax; stat-events matches counts made here', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const expected = computeExpected(TRAIL);
+  const records = expected.records.map((entry) => entry.record);
+  await uploadFolder(page, TRAIL);
+  await waitForLoad(page, listFiles(TRAIL).length);
+  await eventually(() => snapshot(page), (s) => s.stats.events === expected.totals.events);
+
+  // Each query with its meaning written out independently, over the parsed records.
+  const lower = (value) => String(value).toLowerCase();
+  const anyString = (value, needle) => {
+    if (value === null || value === undefined || typeof value === 'boolean') return false;
+    if (typeof value === 'object') return Object.values(value).some((inner) => anyString(inner, needle));
+    return lower(value).includes(needle);
+  };
+  const cases = [
+    ['{ $.eventName = "ConsoleLogin" }', (r) => r.eventName === 'ConsoleLogin'],
+    ['{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+      (r) => typeof r.errorCode === 'string' && (r.errorCode.endsWith('UnauthorizedOperation') || r.errorCode.startsWith('AccessDenied'))],
+    ['{ $.userIdentity.type = "AssumedRole" && $.readOnly IS FALSE }', (r) => r.userIdentity?.type === 'AssumedRole' && r.readOnly === false],
+    ['{ $.userIdentity.invokedBy NOT EXISTS }', (r) => r.userIdentity === undefined || !('invokedBy' in r.userIdentity)],
+    ['eventName:get*', (r) => typeof r.eventName === 'string' && lower(r.eventName).startsWith('get')],
+    ['-userIdentity.type:IAMUser', (r) => !(typeof r.userIdentity?.type === 'string' && lower(r.userIdentity.type) === 'iamuser')],
+    ['accessdenied', (r) => anyString(r, 'accessdenied')],
+  ];
+  const input = page.locator(testid('query-input'));
+  let proper = 0;
+  for (const [text, predicate] of cases) {
+    const want = records.filter((record) => predicate(record)).length;
+    await input.fill(text);
+    await input.press('Enter');
+    const shot = await eventually(() => snapshot(page), (s) => s.stats.events === want);
+    assert.equal(shot.stats.events, want, `stat-events for ${text}`);
+    if (want > 0 && want < records.length) proper += 1;
+  }
+  assert.ok(proper >= 5, `the fixture tells most queries apart (${proper})`);
+
+  // A pattern that does not parse is shown with its position and is not applied.
+  await input.fill('{ $.eventName = }');
+  await input.press('Enter');
+  const error = page.locator(testid('query-error'));
+  await error.waitFor({ state: 'visible' });
+  assert.equal(await error.getAttribute('data-position'), '16');
+  assert.equal((await snapshot(page)).stats.events, records.filter((r) => anyString(r, 'accessdenied')).length, 'the last good query stays applied');
+
+  // A CIS preset applies its pattern; Escape clears the query.
+  await page.selectOption(testid('query-presets'), '4.3');
+  const root = records.filter((r) => r.userIdentity?.type === 'Root' && !('invokedBy' in r.userIdentity) && typeof r.eventType === 'string' && r.eventType !== 'AwsServiceEvent').length;
+  assert.equal((await eventually(() => snapshot(page), (s) => s.stats.events === root)).stats.events, root, 'CIS 4.3 root usage');
+  assert.match(await input.inputValue(), /\$\.userIdentity\.type = "Root"/);
+  await input.press('Escape');
+  assert.equal((await eventually(() => snapshot(page), (s) => s.stats.events === records.length)).stats.events, records.length);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'query-bar.png'), fullPage: false });
+}));
