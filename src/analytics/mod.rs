@@ -183,14 +183,10 @@ impl Dataset {
     /// like a file; the archive's row is returned.
     pub fn ingest_file(&mut self, path: &str, bytes: &[u8]) -> &FileReport {
         self.begin_file(path, bytes.len() as u64);
+        // The first report this file pushes: its own, or an archive's row before its entries.
+        let at = self.files.len();
         self.push_file_bytes(bytes);
         self.end_reading();
-        // A report was just pushed: the file's own, or the archive's row followed by its entries.
-        let at = self
-            .files
-            .iter()
-            .rposition(|report| report.path == path)
-            .unwrap_or(self.files.len() - 1);
         &self.files[at]
     }
 
@@ -210,45 +206,29 @@ impl Dataset {
     /// Reads the next bytes of the file begun with [`Dataset::begin_file`]; records in them
     /// are stored as soon as a piece of the file is complete (visible at the next commit).
     pub fn push_file_bytes(&mut self, bytes: &[u8]) {
-        match self.reading.take() {
-            None => {}
-            Some(Reading::Opening {
-                path,
-                size_bytes,
-                mut head,
-            }) => {
+        match &mut self.reading {
+            Some(Reading::Opening { head, .. }) => {
                 head.extend_from_slice(bytes);
-                self.reading = Some(Reading::Opening {
-                    path,
-                    size_bytes,
-                    head,
-                });
                 self.open_when_known(false);
             }
+            // Past the limit the archive is refused at its end; its bytes need not be kept.
             Some(Reading::Archive {
-                path,
-                size_bytes,
-                bytes: mut bytes_so_far,
-            }) => {
-                if bytes_so_far.len() <= self.max_decoded_bytes {
-                    bytes_so_far.extend_from_slice(bytes);
-                }
-                self.reading = Some(Reading::Archive {
-                    path,
-                    size_bytes,
-                    bytes: bytes_so_far,
-                });
+                bytes: bytes_so_far,
+                ..
+            }) if bytes_so_far.len() <= self.max_decoded_bytes => {
+                bytes_so_far.extend_from_slice(bytes);
             }
-            Some(Reading::Stream(mut file)) => {
-                file.push(&mut self.store, bytes);
-                self.reading = Some(Reading::Stream(file));
-            }
+            Some(Reading::Archive { .. }) | None => {}
+            Some(Reading::Stream(file)) => file.push(&mut self.store, bytes),
         }
     }
 
     /// Once four bytes are in (or the file ends), tells a zip archive from anything else.
     fn open_when_known(&mut self, ended: bool) {
-        if !matches!(self.reading, Some(Reading::Opening { .. })) {
+        let Some(Reading::Opening { head, .. }) = &self.reading else {
+            return;
+        };
+        if head.len() < 4 && !ended {
             return;
         }
         let Some(Reading::Opening {
@@ -259,14 +239,6 @@ impl Dataset {
         else {
             return;
         };
-        if head.len() < 4 && !ended {
-            self.reading = Some(Reading::Opening {
-                path,
-                size_bytes,
-                head,
-            });
-            return;
-        }
         if ingest::archive::is_zip(&head) {
             self.reading = Some(Reading::Archive {
                 path,
@@ -485,8 +457,10 @@ impl Dataset {
         let n_events = self.store.len() as u32;
         let mut matches = self.search.execute(expr, n_events);
         for event_idx in self.n_searchable..n_events {
-            let record = serde_json::from_str::<serde_json::Value>(&self.store.raw(event_idx));
-            if record.is_ok_and(|record| search::matches_value(expr, &record)) {
+            if self
+                .record_value(event_idx)
+                .is_some_and(|record| search::matches_value(expr, &record))
+            {
                 matches.insert(event_idx);
             }
         }
@@ -498,13 +472,16 @@ impl Dataset {
     pub fn prepare_search(&mut self) {
         let n_events = self.store.len() as u32;
         for event_idx in self.n_searchable..n_events {
-            if let Ok(record) =
-                serde_json::from_str::<serde_json::Value>(&self.store.raw(event_idx))
-            {
+            if let Some(record) = self.record_value(event_idx) {
                 self.search.add(event_idx, &record);
             }
         }
         self.n_searchable = n_events;
+    }
+
+    /// One stored record, parsed.
+    fn record_value(&self, event_idx: u32) -> Option<serde_json::Value> {
+        serde_json::from_str(&self.store.raw(event_idx)).ok()
     }
 
     /// Bytes held by the search index (0 until it is first used).

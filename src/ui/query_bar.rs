@@ -9,6 +9,9 @@ use crate::analytics::{check_query_text, Selection, CIS_FILTERS};
 use crate::ui::format;
 use crate::ui::state::use_app_state;
 
+/// Queries shown under the empty bar, one of each kind.
+const EXAMPLES: &str = r#"Examples: AccessDenied · eventName:Delete* -userIdentity.type:AWSService · { $.errorCode = "*UnauthorizedOperation" } — Enter applies, Esc clears"#;
+
 /// What the bar says about the text being typed.
 #[derive(Debug, Clone, PartialEq)]
 struct Problem {
@@ -45,7 +48,7 @@ pub fn QueryBar() -> impl IntoView {
             <div class="tv-query__row">
                 <input type="search" class="tv-query__input" data-testid="query-input" spellcheck="false"
                     aria-label="Query" autocomplete="off"
-                    placeholder=r#"Search: AccessDenied   eventName:Delete* -userIdentity.type:AWSService   { $.errorCode = "*UnauthorizedOperation" }"#
+                    title=EXAMPLES
                     class:tv-query__input--bad=move || problem.with(Option::is_some)
                     prop:value=move || draft.get()
                     on:input=move |ev| { draft.set(event_target_value(&ev)); problem.set(None); }
@@ -75,6 +78,9 @@ pub fn QueryBar() -> impl IntoView {
                     </span>
                 </Show>
             </div>
+            <Show when=move || draft.with(String::is_empty) && problem.with(Option::is_none)>
+                <div class="tv-query__hint">{EXAMPLES}</div>
+            </Show>
             {move || problem.get().map(|problem| {
                 let caret = format!("{}^", " ".repeat(problem.position));
                 view! {

@@ -136,16 +136,7 @@ pub fn read_segment(
     on_item: &mut dyn FnMut(Item<'_>),
 ) -> ContainerOutcome {
     let start = text.len() - text.trim_start().len();
-    let mut reader = Reader {
-        on_item,
-        origin,
-        records: 0,
-        strays: 0,
-        first_stray: None,
-        digest: false,
-        inner: None,
-        last_record_end: None,
-    };
+    let mut reader = Reader::new(on_item, origin);
     let (shape, fault) = match text.as_bytes().get(start) {
         Some(b'{') => reader.read_objects(text, start),
         Some(b'[') => {
@@ -196,16 +187,7 @@ pub fn read_more_values(
     on_item: &mut dyn FnMut(Item<'_>),
 ) -> ContainerOutcome {
     let start = text.len() - text.trim_start().len();
-    let mut reader = Reader {
-        on_item,
-        origin,
-        records: 0,
-        strays: 0,
-        first_stray: None,
-        digest: false,
-        inner: None,
-        last_record_end: None,
-    };
+    let mut reader = Reader::new(on_item, origin);
     let fault = reader.read_values(text, start, false);
     reader.finish(Shape::Lines, fault)
 }
@@ -227,7 +209,20 @@ struct Reader<'c, 'f> {
     last_record_end: Option<usize>,
 }
 
-impl Reader<'_, '_> {
+impl<'c, 'f> Reader<'c, 'f> {
+    fn new(on_item: &'c mut (dyn FnMut(Item<'_>) + 'f), origin: Origin) -> Self {
+        Reader {
+            on_item,
+            origin,
+            records: 0,
+            strays: 0,
+            first_stray: None,
+            digest: false,
+            inner: None,
+            last_record_end: None,
+        }
+    }
+
     /// A parse error as a sentence with its byte offset in the file.
     fn describe(&self, error: &serde_json::Error, text: &str, base: usize) -> String {
         describe(error, text, base + self.origin.byte)

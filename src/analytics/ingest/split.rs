@@ -173,19 +173,10 @@ impl Splitter {
         self.cut
     }
 
-    /// Forgets the first `taken` bytes of the text (a piece was taken up to there).
+    /// Forgets the first `taken` bytes of the text: a piece was taken up to the latest place
+    /// to cut, or (forced) up to the end of the text, so no known place to cut is left.
     pub fn taken(&mut self, taken: usize) {
         self.scanned = self.scanned.saturating_sub(taken);
-        self.cut = self.cut.and_then(|cut| {
-            (cut.next > taken).then(|| Cut {
-                end: cut.end.saturating_sub(taken),
-                next: cut.next - taken,
-            })
-        });
-    }
-
-    /// Forgets every place to cut (after a piece was forced out mid-unit).
-    pub fn forget_cuts(&mut self) {
         self.cut = None;
     }
 }

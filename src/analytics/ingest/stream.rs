@@ -155,7 +155,6 @@ impl FileIngest {
                     self.read_piece(store, end, false);
                     self.take(end);
                     self.splitter.taken(end);
-                    self.splitter.forget_cuts();
                 }
             }
         }

@@ -352,23 +352,26 @@ impl TermIndex {
         test: impl Fn(Leaf<'_>) -> bool,
     ) -> Bitset {
         let mut selected = Bitset::empty(n_events);
-        for node in nodes
-            .iter()
-            .filter_map(|&node| self.nodes.get(node as usize))
-        {
-            for term in node
-                .terms
-                .iter()
-                .filter_map(|&term| self.terms.get(term as usize))
-            {
-                if test(self.leaf(term)) {
-                    for &event in &term.events {
-                        selected.insert(event);
-                    }
+        for term in self.terms_at(nodes) {
+            if test(self.leaf(term)) {
+                for &event in &term.events {
+                    selected.insert(event);
                 }
             }
         }
         selected
+    }
+
+    /// Every term held at the path nodes `nodes`.
+    fn terms_at<'a>(&'a self, nodes: &'a [u32]) -> impl Iterator<Item = &'a Term> + 'a {
+        nodes
+            .iter()
+            .filter_map(|&node| self.nodes.get(node as usize))
+            .flat_map(|node| {
+                node.terms
+                    .iter()
+                    .filter_map(|&term| self.terms.get(term as usize))
+            })
     }
 
     fn free_text(&self, needle: &str, n_events: u32) -> Bitset {
@@ -480,19 +483,9 @@ impl TermIndex {
             return (Vec::new(), 0);
         };
         let mut terms_by_text: FxHashMap<u32, Vec<&Term>> = FxHashMap::default();
-        for node in general
-            .concrete
-            .iter()
-            .filter_map(|&node| self.nodes.get(node as usize))
-        {
-            for term in node
-                .terms
-                .iter()
-                .filter_map(|&term| self.terms.get(term as usize))
-            {
-                if term.kind != Kind::Null {
-                    terms_by_text.entry(term.text).or_default().push(term);
-                }
+        for term in self.terms_at(&general.concrete) {
+            if term.kind != Kind::Null {
+                terms_by_text.entry(term.text).or_default().push(term);
             }
         }
         let filter = contains.to_lowercase();
