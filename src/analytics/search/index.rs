@@ -520,6 +520,65 @@ impl TermIndex {
         (counted, distinct)
     }
 
+    /// The values at `generalised_path` (as [`TermIndex::paths`] lists it) with their
+    /// postings, for inverting a path into per-event values: one entry per (concrete path,
+    /// value) term that is not `null`, as (text id, sorted event ids). Equal texts have equal
+    /// ids ([`TermIndex::value_text`] gives the text), so the string `"1"` and the number `1`
+    /// share an id, as in [`TermIndex::top_values`]; an event may appear under several
+    /// entries of one id (`resources[0].ARN` and `resources[1].ARN`).
+    pub fn path_postings(&self, generalised_path: &str) -> Vec<(u32, &[u32])> {
+        let Some(general) = self
+            .general_by_text
+            .get(generalised_path)
+            .and_then(|&general| self.generals.get(general as usize))
+        else {
+            return Vec::new();
+        };
+        self.terms_at(&general.concrete)
+            .filter(|term| term.kind != Kind::Null)
+            .map(|term| (term.text, term.events.as_slice()))
+            .collect()
+    }
+
+    /// The text of a text id from [`TermIndex::path_postings`] (`""` for an unknown id).
+    pub fn value_text(&self, text_id: u32) -> &str {
+        self.strings.text(text_id)
+    }
+
+    /// The events (ids below `n_events`) with a leaf whose text is exactly `text` (a string,
+    /// or a number's or bool's JSON text, as [`Expr::field_equals`] compares) at any
+    /// generalised path for which `at_path` holds.
+    pub fn events_with_text(
+        &self,
+        text: &str,
+        n_events: u32,
+        at_path: impl Fn(&str) -> bool,
+    ) -> Bitset {
+        let mut selected = Bitset::empty(n_events);
+        let Some(text) = self.strings.lookup(text) else {
+            return selected;
+        };
+        for general in self.generals.iter().skip(1) {
+            if general.leaf_events == 0 || !at_path(&general.text) {
+                continue;
+            }
+            for &node in &general.concrete {
+                for kind in [Kind::String, Kind::Number, Kind::Bool] {
+                    if let Some(term) = self
+                        .term_by_key
+                        .get(&(node, kind, text))
+                        .and_then(|&term| self.terms.get(term as usize))
+                    {
+                        for &event in &term.events {
+                            selected.insert(event);
+                        }
+                    }
+                }
+            }
+        }
+        selected
+    }
+
     /// Approximate heap bytes held: dictionaries, path tree, terms and postings.
     pub fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
@@ -662,6 +721,42 @@ mod tests {
         assert_eq!(index.execute(&facet, 4).iter().collect::<Vec<_>>(), [0, 2]);
         let facet = Expr::field_equals("n", "1").unwrap();
         assert_eq!(index.execute(&facet, 4).iter().collect::<Vec<_>>(), [0, 2]);
+    }
+
+    #[test]
+    fn postings_invert_a_path_and_text_lookups_respect_the_path_test() {
+        let index = sample();
+        let mut postings: Vec<(&str, Vec<u32>)> = index
+            .path_postings("r[].arn")
+            .into_iter()
+            .map(|(text, events)| (index.value_text(text), events.to_vec()))
+            .collect();
+        postings.sort();
+        assert_eq!(
+            postings,
+            [("x", vec![0, 2]), ("x", vec![2]), ("y", vec![0])]
+        );
+        let mut numbers: Vec<(&str, Vec<u32>)> = index
+            .path_postings("n")
+            .into_iter()
+            .map(|(text, events)| (index.value_text(text), events.to_vec()))
+            .collect();
+        numbers.sort();
+        assert_eq!(numbers, [("1", vec![0]), ("1", vec![2]), ("true", vec![3])]);
+        assert!(index.path_postings("o.k").is_empty());
+        assert!(index.path_postings("nope").is_empty());
+        let ids = |text: &str, test: fn(&str) -> bool| {
+            index
+                .events_with_text(text, 4, test)
+                .iter()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("x", |_| true), [0, 2]);
+        assert_eq!(ids("x", |path| path == "e"), [] as [u32; 0]);
+        assert_eq!(ids("1", |path| path == "n"), [0, 2]);
+        assert_eq!(ids("true", |_| true), [3]);
+        assert_eq!(ids("null", |_| true), [] as [u32; 0]);
+        assert_eq!(ids("zzz", |_| true), [] as [u32; 0]);
     }
 
     #[test]
