@@ -9,6 +9,7 @@
 
 pub mod aggregate;
 pub mod demo;
+pub mod explore;
 pub mod ingest;
 pub mod model;
 pub mod query;
@@ -23,7 +24,7 @@ pub use aggregate::totals::Totals;
 pub use ingest::{FileReport, FileStatus, RejectReason};
 pub use model::field::Field;
 pub use model::time::{format_utc, format_utc_seconds, Millis};
-pub use query::{FieldFilter, Query, Selection, TimeRange};
+pub use query::{FieldFilter, Lookup, LookupAttribute, PathFilter, Query, Selection, TimeRange};
 pub use search::{ParseError, CIS_FILTERS};
 
 use crate::analytics::ingest::decode::DEFAULT_MAX_DECODED_BYTES;
@@ -438,18 +439,16 @@ impl Dataset {
         ledger
     }
 
-    /// The events `query` selects. Query text is answered from the search index for the
-    /// events in it (see [`Dataset::prepare_search`]) and by reading the others' records.
+    /// The events `query` selects. Query text, path filters, lookups and the pivot are
+    /// answered from the search index for the events in it (see [`Dataset::prepare_search`],
+    /// [`Dataset::index_some`]) and by reading the others' records.
     /// Text that does not parse selects nothing ([`check_query_text`] says why).
     pub fn select(&self, query: &Query) -> Selection {
-        if query.text.trim().is_empty() {
+        if !Self::needs_index(query) {
             return query::select(&self.store, query, None);
         }
-        let text_matches = match search::parse(&query.text) {
-            Ok(expr) => self.text_matches(&expr),
-            Err(_) => Bitset::empty(0),
-        };
-        query::select(&self.store, query, Some(&text_matches))
+        let index_matches = self.index_matches(query);
+        query::select(&self.store, query, Some(&index_matches))
     }
 
     /// The events `expr` selects, as a bitset over every stored event.

@@ -1,0 +1,105 @@
+//! The explore features over the search index: index-answered query parts (path filters,
+//! Event-history lookups, the pivot; see `matching`), building the index in time slices,
+//! facets, sorting and table columns, and related events.
+//!
+//! Every answer here is the same whatever part of the store is indexed: indexed events are
+//! answered from the [`crate::analytics::search::TermIndex`], the others by reading their
+//! records, so only the cost depends on [`Dataset::index_progress`]. Deterministic: every
+//! ranking breaks ties by key. Pure like all of `analytics`.
+
+mod matching;
+
+#[cfg(test)]
+mod test_support;
+
+use serde_json::Value;
+
+use crate::analytics::query::Query;
+use crate::analytics::Dataset;
+
+impl Dataset {
+    /// Whether `query` has a part the search index answers (text, path filters, lookups or a
+    /// pivot). Such a query is answered for events not yet indexed by reading their records,
+    /// which is slow on a large load: index first ([`Dataset::index_some`]).
+    pub fn needs_index(query: &Query) -> bool {
+        !query.text.trim().is_empty()
+            || !query.paths.is_empty()
+            || !query.lookups.is_empty()
+            || query.pivot.is_some()
+    }
+
+    /// Adds up to `max_events` events not yet in the search index to it, oldest arrival first,
+    /// so the index can be built in slices between frames; returns whether every stored event
+    /// is now indexed.
+    pub fn index_some(&mut self, max_events: usize) -> bool {
+        let n_events = self.store.len() as u32;
+        let slice = u32::try_from(max_events).unwrap_or(u32::MAX);
+        let end = self.n_searchable.saturating_add(slice).min(n_events);
+        for event_idx in self.n_searchable..end {
+            if let Some(record) = self.record_value(event_idx) {
+                self.search.add(event_idx, &record);
+            }
+        }
+        self.n_searchable = self.n_searchable.max(end);
+        self.n_searchable >= n_events
+    }
+
+    /// How many stored events are in the search index, and how many are stored.
+    pub fn index_progress(&self) -> (u32, u32) {
+        (self.n_searchable, self.store.len() as u32)
+    }
+}
+
+/// The text a leaf is compared and shown by: a string itself, a number's or bool's JSON text
+/// (as the index keeps it); `None` for `null`, objects and arrays.
+fn leaf_text(value: &Value) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    match value {
+        Value::String(text) => Some(Cow::Borrowed(text)),
+        Value::Number(number) => Some(Cow::Owned(number.to_string())),
+        Value::Bool(true) => Some(Cow::Borrowed("true")),
+        Value::Bool(false) => Some(Cow::Borrowed("false")),
+        Value::Null | Value::Object(_) | Value::Array(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::test_support::{dataset, record};
+    use super::*;
+
+    #[test]
+    fn indexing_in_slices_reaches_every_event_and_reports_progress() {
+        let records: Vec<Value> = (0..5).map(|i| record(i, json!({}))).collect();
+        let mut dataset = dataset(&records);
+        assert_eq!(dataset.index_progress(), (0, 5));
+        assert!(!dataset.index_some(2));
+        assert_eq!(dataset.index_progress(), (2, 5));
+        assert!(!dataset.index_some(0));
+        assert_eq!(dataset.index_progress(), (2, 5));
+        assert!(dataset.index_some(usize::MAX));
+        assert_eq!(dataset.index_progress(), (5, 5));
+        assert!(dataset.index_some(1));
+        dataset.prepare_search();
+        assert_eq!(dataset.index_progress(), (5, 5));
+    }
+
+    #[test]
+    fn needs_index_only_for_index_answered_parts() {
+        let mut query = Query {
+            errors_only: true,
+            writes_only: true,
+            hide_aws_service: true,
+            text: "  ".to_owned(),
+            ..Query::default()
+        };
+        assert!(!Dataset::needs_index(&query));
+        query.pivot = Some("x".to_owned());
+        assert!(Dataset::needs_index(&query));
+        query.pivot = None;
+        query.text = "x".to_owned();
+        assert!(Dataset::needs_index(&query));
+    }
+}

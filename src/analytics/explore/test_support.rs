@@ -1,0 +1,51 @@
+//! Helpers for the explore unit tests: a dataset from a few records, and selections checked to
+//! be the same whatever part of the store is indexed. Test-only.
+
+use serde_json::{json, Value};
+
+use crate::analytics::query::Query;
+use crate::analytics::Dataset;
+
+/// Record `i`: `eventID` `e{i}`, one second after record `i - 1` (so event ids, arrival and
+/// time order agree), with the members of `extra` added or replacing those.
+pub(super) fn record(i: u32, extra: Value) -> Value {
+    let mut record = json!({
+        "eventVersion": "1.08",
+        "eventID": format!("e{i}"),
+        "eventTime": format!("2024-03-01T10:{:02}:{:02}Z", i / 60, i % 60),
+        "eventName": "GetObject",
+        "eventSource": "s3.amazonaws.com",
+        "awsRegion": "us-east-1",
+    });
+    if let (Some(members), Value::Object(extra)) = (record.as_object_mut(), extra) {
+        members.extend(extra);
+    }
+    record
+}
+
+/// A committed dataset holding `records` (one file), nothing indexed yet.
+pub(super) fn dataset(records: &[Value]) -> Dataset {
+    let mut dataset = Dataset::default();
+    let text = json!({ "Records": records }).to_string();
+    dataset.ingest_file("test.json", text.as_bytes());
+    dataset.commit();
+    assert_eq!(dataset.n_events(), records.len(), "every record is kept");
+    dataset
+}
+
+/// The ids `query` selects among `records`, insisting that an empty, a partial and a complete
+/// index all give the same answer.
+pub(super) fn selected(records: &[Value], query: &Query) -> Vec<u32> {
+    let mut dataset = dataset(records);
+    let unindexed = dataset.select(query).ids().to_vec();
+    dataset.index_some(records.len() / 2);
+    let partial = dataset.select(query).ids().to_vec();
+    dataset.prepare_search();
+    let indexed = dataset.select(query).ids().to_vec();
+    assert_eq!(
+        unindexed, indexed,
+        "unindexed and indexed differ on {query:?}"
+    );
+    assert_eq!(partial, indexed, "partial and indexed differ on {query:?}");
+    indexed
+}
