@@ -21,6 +21,7 @@ pub use aggregate::errors::{CallerErrors, CodeCount, ErrorInsights, ErrorPair};
 pub use aggregate::timeline::{Bucket, Timeline};
 pub use aggregate::top::{TopItem, TopList};
 pub use aggregate::totals::Totals;
+pub use explore::facets::{FacetField, FacetValues};
 pub use ingest::{FileReport, FileStatus, RejectReason};
 pub use model::field::Field;
 pub use model::time::{format_utc, format_utc_seconds, Millis};

@@ -7,6 +7,7 @@
 //! records, so only the cost depends on [`Dataset::index_progress`]. Deterministic: every
 //! ranking breaks ties by key. Pure like all of `analytics`.
 
+pub mod facets;
 mod matching;
 
 #[cfg(test)]
