@@ -233,6 +233,11 @@ impl PartialEq for Selection {
 }
 
 impl Selection {
+    /// A selection of exactly these ids, in this order (a new execution: equal to no other).
+    pub(crate) fn from_ids(ids: Vec<u32>) -> Self {
+        Self { ids: Arc::new(ids) }
+    }
+
     /// The selected event ids, oldest first.
     pub fn ids(&self) -> &[u32] {
         &self.ids

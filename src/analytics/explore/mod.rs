@@ -9,6 +9,7 @@
 
 pub mod facets;
 mod matching;
+pub mod table;
 
 #[cfg(test)]
 mod test_support;
@@ -16,6 +17,7 @@ mod test_support;
 use serde_json::Value;
 
 use crate::analytics::query::Query;
+use crate::analytics::search::{Path, Step};
 use crate::analytics::Dataset;
 
 impl Dataset {
@@ -64,6 +66,28 @@ fn leaf_text(value: &Value) -> Option<std::borrow::Cow<'_, str>> {
     }
 }
 
+/// The leaf texts a generalised path (`resources[].ARN`) reaches in `record`, in document
+/// order: names step into objects only, `[]` into every array element, `[n]` into one; `null`
+/// and containers are left out. These are the values the index holds at that path.
+fn leaf_texts<'a>(record: &'a Value, path: &Path) -> Vec<std::borrow::Cow<'a, str>> {
+    let mut current = vec![record];
+    for step in &path.steps {
+        let mut next = Vec::new();
+        for value in current {
+            match (step, value) {
+                (Step::Key(name), Value::Object(members)) => next.extend(members.get(name)),
+                (Step::Index(index), Value::Array(elements)) => {
+                    next.extend(elements.get(*index as usize));
+                }
+                (Step::AnyIndex, Value::Array(elements)) => next.extend(elements),
+                _ => {}
+            }
+        }
+        current = next;
+    }
+    current.into_iter().filter_map(leaf_text).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -102,5 +126,20 @@ mod tests {
         query.pivot = None;
         query.text = "x".to_owned();
         assert!(Dataset::needs_index(&query));
+    }
+
+    #[test]
+    fn leaf_texts_follow_document_order_and_skip_null_and_containers() {
+        let value = json!({"r": [{"a": "x"}, {"a": 2}, {"a": null}, {"a": {"b": 1}}, {"a": true}]});
+        let texts = |path: &str| -> Vec<String> {
+            leaf_texts(&value, &Path::parse(path).unwrap())
+                .into_iter()
+                .map(std::borrow::Cow::into_owned)
+                .collect()
+        };
+        assert_eq!(texts("r[].a"), ["x", "2", "true"]);
+        assert_eq!(texts("r[1].a"), ["2"]);
+        assert_eq!(texts("r.a"), [] as [&str; 0]);
+        assert_eq!(texts("r[].a.b"), ["1"]);
     }
 }
