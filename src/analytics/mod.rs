@@ -22,6 +22,7 @@ pub use aggregate::timeline::{Bucket, Timeline};
 pub use aggregate::top::{TopItem, TopList};
 pub use aggregate::totals::Totals;
 pub use explore::facets::{FacetField, FacetValues};
+pub use explore::related::Related;
 pub use explore::table::{column_label, Sort, TableRow, DEFAULT_COLUMNS};
 pub use ingest::{FileReport, FileStatus, RejectReason};
 pub use model::field::Field;

@@ -9,6 +9,7 @@
 
 pub mod facets;
 mod matching;
+pub mod related;
 pub mod table;
 
 #[cfg(test)]
