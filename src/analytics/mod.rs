@@ -10,12 +10,15 @@
 pub mod aggregate;
 pub mod demo;
 pub mod explore;
+pub mod export;
 pub mod ingest;
+pub mod inspect;
 pub mod model;
 pub mod query;
 pub mod raw_arena;
 pub mod search;
 pub mod store;
+pub mod view_state;
 
 pub use aggregate::errors::{CallerErrors, CodeCount, ErrorInsights, ErrorPair};
 pub use aggregate::timeline::{Bucket, Timeline};
@@ -24,11 +27,14 @@ pub use aggregate::totals::Totals;
 pub use explore::facets::{FacetField, FacetValues};
 pub use explore::related::Related;
 pub use explore::table::{column_label, Sort, TableRow, DEFAULT_COLUMNS};
+pub use export::{export_file_name, ExportFormat};
 pub use ingest::{FileReport, FileStatus, RejectReason};
+pub use inspect::{CompareRow, ComparedEvent, Comparison, JsonLine, LeafRef, MAX_COMPARED};
 pub use model::field::Field;
-pub use model::time::{format_utc, format_utc_seconds, Millis};
+pub use model::time::{format_utc, format_utc_seconds, parse_event_time, Millis};
 pub use query::{FieldFilter, Lookup, LookupAttribute, PathFilter, Query, Selection, TimeRange};
 pub use search::{ParseError, CIS_FILTERS};
+pub use view_state::ViewState;
 
 use crate::analytics::ingest::decode::DEFAULT_MAX_DECODED_BYTES;
 use crate::analytics::ingest::stream::{FileIngest, DEFAULT_PIECE_BYTES};

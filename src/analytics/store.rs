@@ -121,6 +121,15 @@ impl Store {
         self.raw.push(raw);
     }
 
+    /// The first event stored with this `eventID`, if any (never for the empty ID).
+    pub fn find_event_id(&self, event_id: &str) -> Option<u32> {
+        if event_id.is_empty() {
+            return None;
+        }
+        let id_idx = self.event_ids.lookup(event_id)?;
+        self.first_with_id.get(id_idx as usize).copied()
+    }
+
     /// Orders every stored event by time (ties by arrival; undated events first) and makes them
     /// visible to queries.
     ///
