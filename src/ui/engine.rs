@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 
 use crate::analytics::{
-    Dashboard, Dataset, EventDetail, EventRow, FileReport, Ledger, Query, Selection,
+    Comparison, Dashboard, Dataset, EventDetail, ExportFormat, FacetField, FacetValues, FileReport,
+    JsonLine, Ledger, Millis, Query, Related, Selection, Sort, TableRow,
 };
 
 /// A `Copy` handle to the dataset, owned by the app's reactive owner.
@@ -96,24 +97,109 @@ impl Engine {
             .update_value(|dataset| dataset.set_decoded_size_limit(bytes));
     }
 
-    /// The events a query selects; query text first brings the search index up to date.
+    /// The events a query selects. Parts the field index answers are answered from it for
+    /// the events indexed so far and by reading the others' records (see [`Engine::index_some`]).
     pub fn select(&self, query: &Query) -> Selection {
-        if !query.text.trim().is_empty() {
-            self.dataset.update_value(Dataset::prepare_search);
-        }
         self.dataset.with_value(|dataset| dataset.select(query))
+    }
+
+    /// Adds up to `max_events` events to the field index; returns (indexed, total).
+    pub fn index_some(&self, max_events: usize) -> (u32, u32) {
+        self.dataset
+            .try_update_value(|dataset| {
+                dataset.index_some(max_events);
+                dataset.index_progress()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every field of the indexed events.
+    pub fn facet_fields(&self) -> Vec<FacetField> {
+        self.dataset.with_value(Dataset::facet_fields)
+    }
+
+    /// The top values of one field in a selection, optionally only those containing `contains`.
+    pub fn facet_values(
+        &self,
+        selection: &Selection,
+        path: &str,
+        contains: &str,
+        n: usize,
+    ) -> FacetValues {
+        self.dataset
+            .with_value(|dataset| dataset.facet_values(selection, path, contains, n))
+    }
+
+    /// The selection in table order.
+    pub fn sorted(&self, selection: &Selection, sort: &Sort) -> Selection {
+        self.dataset
+            .with_value(|dataset| dataset.sorted(selection, sort))
+    }
+
+    /// Table rows `start..start + count` of an ordered selection.
+    pub fn table_rows(
+        &self,
+        ordered: &Selection,
+        columns: &[String],
+        start: usize,
+        count: usize,
+    ) -> Vec<TableRow> {
+        self.dataset
+            .with_value(|dataset| dataset.table_rows(ordered, columns, start, count))
+    }
+
+    /// Events related to one event (same request, access key, session).
+    pub fn related(&self, event_idx: u32) -> Vec<Related> {
+        self.dataset
+            .with_value(|dataset| dataset.related(event_idx))
+    }
+
+    /// One event's record as clickable lines.
+    pub fn json_lines(&self, event_idx: u32) -> Option<Vec<JsonLine>> {
+        self.dataset
+            .with_value(|dataset| dataset.json_lines(event_idx))
+    }
+
+    /// Events side by side.
+    pub fn compare(&self, event_idxs: &[u32]) -> Comparison {
+        self.dataset
+            .with_value(|dataset| dataset.compare(event_idxs))
+    }
+
+    /// A part of an export document.
+    pub fn export_part(
+        &self,
+        ordered: &Selection,
+        format: ExportFormat,
+        columns: &[String],
+        start: usize,
+        count: usize,
+    ) -> String {
+        self.dataset
+            .with_value(|dataset| dataset.export_part(ordered, format, columns, start, count))
+    }
+
+    /// The first and last event time over everything loaded.
+    pub fn time_span(&self) -> Option<(Millis, Millis)> {
+        self.dataset.with_value(Dataset::time_span)
+    }
+
+    /// The `eventID` of an event.
+    pub fn event_id_of(&self, event_idx: u32) -> Option<String> {
+        self.dataset
+            .with_value(|dataset| dataset.event_id_of(event_idx).map(str::to_owned))
+    }
+
+    /// The event carrying an `eventID`.
+    pub fn find_event(&self, event_id: &str) -> Option<u32> {
+        self.dataset
+            .with_value(|dataset| dataset.find_event(event_id))
     }
 
     /// The dashboard of a selection.
     pub fn dashboard(&self, selection: &Selection, query: &Query) -> Dashboard {
         self.dataset
             .with_value(|dataset| dataset.dashboard(selection, query))
-    }
-
-    /// A page of table rows, newest first.
-    pub fn rows(&self, selection: &Selection, start: usize, count: usize) -> Vec<EventRow> {
-        self.dataset
-            .with_value(|dataset| dataset.rows(selection, start, count))
     }
 
     /// One event's full record.

@@ -47,6 +47,44 @@ pub fn time(millis: Millis) -> String {
         .to_owned()
 }
 
+/// A time as `2024-03-01 10:05:00`, in UTC or in the browser's time zone.
+pub fn time_in(millis: Millis, local: bool) -> String {
+    if !local {
+        return time(millis);
+    }
+    #[allow(clippy::cast_precision_loss)] // epoch milliseconds stay well inside f64's exact range
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds()
+    )
+}
+
+/// The zone times are shown in: `UTC`, or `local` with the offset at `millis`
+/// (`local, UTC+01:00`).
+pub fn zone(local: bool, millis: Option<Millis>) -> String {
+    if !local {
+        return "UTC".to_owned();
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        millis.unwrap_or_default() as f64
+    ));
+    // getTimezoneOffset is minutes *behind* UTC.
+    let offset = -(date.get_timezone_offset() as i64);
+    let sign = if offset < 0 { '-' } else { '+' };
+    format!(
+        "local, UTC{sign}{:02}:{:02}",
+        offset.abs() / 60,
+        offset.abs() % 60
+    )
+}
+
 /// A length of time such as `55 min`, `3 h 20 min`, `4 d 2 h`.
 pub fn span(millis: Millis) -> String {
     let seconds = millis / 1000;

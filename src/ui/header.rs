@@ -21,6 +21,8 @@ pub fn Header() -> impl IntoView {
         state.engine.clear();
         state.query.set(crate::analytics::Query::default());
         state.open_event.set(None);
+        state.compare.set(Vec::new());
+        state.compare_open.set(false);
         state.progress.set(Progress::default());
         state.last_load.set(None);
         state.revision.update(|revision| *revision += 1);

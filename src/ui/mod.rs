@@ -4,34 +4,43 @@
 // Component props are moved into the component by the macro; passing by value is the idiom.
 #![allow(clippy::needless_pass_by_value)]
 
+pub mod compare;
 pub mod empty_state;
 pub mod engine;
 pub mod errors_panel;
 pub mod event_detail;
 pub mod event_table;
+pub mod export;
+pub mod facets;
 pub mod filters;
 pub mod format;
 pub mod header;
+pub mod indexer;
 pub mod ingest_report;
 pub mod loader;
 pub mod query_bar;
+pub mod quick_filters;
 pub mod state;
 pub mod stats;
 pub mod timeline;
 pub mod top_list;
+pub mod url_state;
 
 use leptos::prelude::*;
 
 use crate::analytics::Field;
+use crate::ui::compare::ComparePanel;
 use crate::ui::empty_state::EmptyState;
 use crate::ui::errors_panel::ErrorsPanel;
 use crate::ui::event_detail::EventDetail;
 use crate::ui::event_table::EventTable;
-use crate::ui::filters::FilterBar;
+use crate::ui::facets::Facets;
+use crate::ui::filters::{FilterBar, PivotBanner};
 use crate::ui::header::Header;
 use crate::ui::ingest_report::IngestReport;
 use crate::ui::loader::{accept_drop, LoadQueue};
 use crate::ui::query_bar::QueryBar;
+use crate::ui::quick_filters::QuickFilters;
 use crate::ui::state::AppState;
 use crate::ui::stats::Stats;
 use crate::ui::timeline::Timeline;
@@ -49,6 +58,8 @@ pub fn App() -> impl IntoView {
     let queue = LoadQueue::new();
     provide_context(state);
     provide_context(queue);
+    url_state::sync(state);
+    indexer::keep_indexed(state);
     let dragging = RwSignal::new(false);
     let has_data = Memo::new(move |_| state.has_data());
     view! {
@@ -64,10 +75,13 @@ pub fn App() -> impl IntoView {
             <Show when=move || has_data.get() fallback=|| view! { <EmptyState /> }>
                 <main class="tv-main">
                     <QueryBar />
+                    <QuickFilters />
                     <FilterBar />
+                    <PivotBanner />
                     <Stats />
                     <div class="tv-body">
                         <aside class="tv-sidebar">
+                            <Facets />
                             <TopList field=Field::Caller test_id="top-callers" title="Top callers" />
                             <TopList field=Field::EventName test_id="top-events" title="Top event names" />
                             <TopList field=Field::EventSource test_id="top-services" title="Top services" />
@@ -87,6 +101,7 @@ pub fn App() -> impl IntoView {
                         </div>
                     </div>
                 </main>
+                <ComparePanel />
             </Show>
             <div class="tv-drop-overlay" aria-hidden="true"><span>"Drop files or folders to add them"</span></div>
         </div>

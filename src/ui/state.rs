@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::analytics::{Dashboard, FileReport, Ledger, Query, Selection};
+use crate::analytics::DEFAULT_COLUMNS;
+use crate::analytics::{Dashboard, FacetField, FileReport, Ledger, Query, Selection, Sort};
 use crate::ui::engine::Engine;
 
 /// Where loading stands.
@@ -70,14 +71,30 @@ pub struct AppState {
     pub query: RwSignal<Query>,
     /// The event open in the detail panel.
     pub open_event: RwSignal<Option<u32>>,
+    /// The events picked for side-by-side comparison (at most `MAX_COMPARED`).
+    pub compare: RwSignal<Vec<u32>>,
+    /// Whether the comparison is shown.
+    pub compare_open: RwSignal<bool>,
+    /// The table's columns (keys: `time`, a field key, or a path).
+    pub columns: RwSignal<Vec<String>>,
+    /// The table's order.
+    pub sort: RwSignal<Sort>,
+    /// Whether times are shown in the browser's time zone instead of UTC.
+    pub local_time: RwSignal<bool>,
+    /// Events in the field index, and events stored: (indexed, total).
+    pub index_progress: RwSignal<(u32, u32)>,
     /// Loading progress.
     pub progress: RwSignal<Progress>,
     /// The last finished batch.
     pub last_load: RwSignal<Option<LoadSummary>>,
     /// The events the query selects.
     pub selection: Memo<Selection>,
+    /// The selection in the table's order.
+    pub ordered: Memo<Selection>,
     /// The dashboard of the selection.
     pub dashboard: Memo<Dashboard>,
+    /// Every field of the indexed events, for the facets.
+    pub facet_fields: Memo<Vec<FacetField>>,
     /// Every file read.
     pub files: Memo<Vec<FileReport>>,
     /// Totals over everything loaded.
@@ -94,9 +111,19 @@ impl AppState {
             revision.track();
             query.with(|query| engine.select(query))
         });
+        let sort = RwSignal::new(Sort::default());
+        let ordered = Memo::new(move |_| {
+            let selection = selection.get();
+            sort.with(|sort| engine.sorted(&selection, sort))
+        });
         let dashboard = Memo::new(move |_| {
             let selection = selection.get();
             query.with(|query| engine.dashboard(&selection, query))
+        });
+        let index_progress = RwSignal::new((0u32, 0u32));
+        let facet_fields = Memo::new(move |_| {
+            index_progress.track();
+            engine.facet_fields()
         });
         let files = Memo::new(move |_| {
             revision.track();
@@ -111,10 +138,18 @@ impl AppState {
             revision,
             query,
             open_event: RwSignal::new(None),
+            compare: RwSignal::new(Vec::new()),
+            compare_open: RwSignal::new(false),
+            columns: RwSignal::new(DEFAULT_COLUMNS.map(str::to_owned).to_vec()),
+            sort,
+            local_time: RwSignal::new(false),
+            index_progress,
             progress: RwSignal::new(Progress::default()),
             last_load: RwSignal::new(None),
             selection,
+            ordered,
             dashboard,
+            facet_fields,
             files,
             ledger,
         }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::analytics::{Field, FieldFilter};
-use crate::ui::filters::apply_click;
+use crate::ui::filters::{apply_click, pivot_to};
 use crate::ui::format;
 use crate::ui::state::use_app_state;
 
@@ -28,6 +28,11 @@ pub fn TopList(
                 .cloned()
         })
     });
+    // Who and from where: the values a pivot follows.
+    let pivotable = matches!(
+        field,
+        Field::Caller | Field::CallerArn | Field::AccessKey | Field::SourceIp
+    );
     view! {
         <section class="tv-card tv-top" data-testid=test_id>
             <header class="tv-card__header">
@@ -44,13 +49,20 @@ pub fn TopList(
                         let key = item.key.clone();
                         let key_for_exclude = item.key.clone();
                         view! {
-                            <li class="tv-top__item" data-testid="top-item" data-key=item.key.clone() data-count=item.count
+                            <li class="tv-top__item" class:tv-top__item--pivot=pivotable data-testid="top-item" data-key=item.key.clone() data-count=item.count
                                 title=format!("{}: {} events ({})", item.key, format::count(item.count), format::percent(item.share))
                                 on:click=move |ev| apply_click(state, field, key.clone(), &ev)>
                                 <span class="tv-top__bar" style=format!("width: {:.1}%", item.share * 100.0)></span>
                                 <span class="tv-top__key">{item.key.clone()}</span>
                                 <span class="tv-top__count">{format::count(item.count)}</span>
                                 <span class="tv-top__share">{format::percent(item.share)}</span>
+                                {pivotable.then(|| {
+                                    let value = item.key.clone();
+                                    view! {
+                                        <button class="tv-top__pivot" data-testid="top-item-pivot" title="Open the timeline of everything that references this value" aria-label="Pivot"
+                                            on:click=move |ev| { ev.stop_propagation(); state.query.set(crate::analytics::Query::default()); pivot_to(state, value.clone()); }></button>
+                                    }
+                                })}
                                 <button class="tv-top__exclude" data-testid="top-item-exclude" title="Exclude this value"
                                     on:click=move |ev| {
                                         ev.stop_propagation();

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ARTIFACTS, FIXTURES, distDir, distExists, launch } from './harness.mjs';
-import { byteOrder, canonical, computeExpected, formatTime, listFiles, parseTime, TOP_LISTS } from './oracle.mjs';
+import { byteOrder, callerOf, canonical, computeExpected, formatTime, listFiles, parseTime, TOP_LISTS } from './oracle.mjs';
 
 const TIMEOUT = 60_000;
 const SETTLE = 15_000;
@@ -681,3 +681,209 @@ test('15. the query bar takes filter patterns and the short syntax; stat-events 
   assert.equal((await eventually(() => snapshot(page), (s) => s.stats.events === records.length)).stats.events, records.length);
   await page.screenshot({ path: path.join(ARTIFACTS, 'query-bar.png'), fullPage: false });
 }));
+
+test('16. explore: facets, quick filters, sort and keys, click-to-filter, related, pivot, compare, export and reload, URL state', { skip, timeout: 4 * TIMEOUT }, withPage(async (page) => {
+  const expected = computeExpected(TRAIL);
+  const records = expected.records.map((entry) => entry.record);
+  const total = records.length;
+  const count = (predicate) => records.filter((record) => predicate(record)).length;
+  const statIs = async (want, what) => {
+    const shot = await eventually(() => snapshot(page), (s) => s.stats.events === want);
+    assert.equal(shot.stats.events, want, `stat-events ${what}`);
+    return shot;
+  };
+  const clearFilters = async () => {
+    await page.locator(testid('clear-filters')).click();
+    await statIs(total, 'after Clear filters');
+  };
+  await uploadFolder(page, TRAIL);
+  await waitForLoad(page, listFiles(TRAIL).length);
+  await statIs(total, 'loaded');
+
+  // The field index is built in the background; the facets list every field, nested ones too.
+  await page.waitForFunction(() => {
+    const facets = document.querySelector('[data-testid="facets"]');
+    return facets && Number(facets.getAttribute('data-total')) > 0 && facets.getAttribute('data-indexed') === facets.getAttribute('data-total');
+  }, null, { timeout: TIMEOUT });
+  const paths = await page.$$eval(testid('facet-field'), (items) => items.map((item) => item.getAttribute('data-path')));
+  for (const wanted of ['eventName', 'userIdentity.type', 'userIdentity.sessionContext.sessionIssuer.arn', 'resources[].ARN', 'requestParameters.bucketName']) {
+    const held = records.filter((r) => pathValues(r, wanted).length > 0).length;
+    assert.ok(held > 0, `the fixture has ${wanted}`);
+    assert.ok(paths.includes(wanted), `facet ${wanted} listed`);
+    assert.equal(Number(await page.getAttribute(`${testid('facet-field')}[data-path="${wanted}"]`, 'data-events')), held, `events with ${wanted}`);
+  }
+  // Open userIdentity.type: its values and counts are what the files hold; a click filters.
+  await page.locator(testid('facet-search')).fill('userIdentity.type');
+  await page.locator(`${testid('facet-field')}[data-path="userIdentity.type"] .tv-facet__name`).click();
+  const values = await page.$$eval(`${testid('facet-values')}[data-path="userIdentity.type"] ${testid('facet-value')}`,
+    (items) => items.map((item) => [item.getAttribute('data-value'), Number(item.getAttribute('data-count'))]));
+  assert.ok(values.length >= 2, `userIdentity.type has values: ${JSON.stringify(values)}`);
+  for (const [value, n] of values) {
+    assert.equal(n, count((r) => pathValues(r, 'userIdentity.type').includes(value)), `facet count of ${value}`);
+  }
+  const [firstType, firstCount] = values[0];
+  await page.locator(`${testid('facet-values')}[data-path="userIdentity.type"] ${testid('facet-value')}[data-value="${firstType}"]`).click();
+  let shot = await statIs(firstCount, `after the facet click on ${firstType}`);
+  assert.deepEqual(shot.chips, [{ field: 'userIdentity.type', value: firstType, exclude: 'false' }]);
+  await page.locator(`${testid('facet-values')}[data-path="userIdentity.type"] ${testid('facet-value-exclude')}`).first().click();
+  await clearFilters();
+
+  // Quick filters: toggles and a lookup attribute, each checked against the records.
+  const isError = (r) => typeof r.errorCode === 'string' && r.errorCode !== '';
+  const isWrite = (r) => r.readOnly === false || r.readOnly === 'false';
+  const isService = (r) => r.userIdentity?.type === 'AWSService';
+  await page.locator(testid('toggle-errors')).check();
+  await statIs(count(isError), 'errors only');
+  await page.locator(testid('toggle-writes')).check();
+  await statIs(count((r) => isError(r) && isWrite(r)), 'errors and writes only');
+  await page.locator(testid('toggle-errors')).uncheck();
+  await page.locator(testid('toggle-hide-service')).check();
+  await statIs(count((r) => isWrite(r) && !isService(r)), 'writes only, AWS services hidden');
+  await clearFilters();
+  const someName = expected.top.events[0].key;
+  await page.selectOption(testid('lookup-attribute'), 'eventName');
+  await page.locator(testid('lookup-value')).fill(someName);
+  await page.locator(testid('lookup-value')).press('Enter');
+  await statIs(count((r) => r.eventName === someName), `lookup eventName = ${someName}`);
+  await clearFilters();
+
+  // Sort by event name, both ways; the rows in view follow.
+  const visibleCells = (column) => page.$$eval(testid('event-row'), (rows, column) => {
+    const heads = [...document.querySelectorAll('[data-testid="sort-header"]')].map((head) => head.getAttribute('data-column'));
+    const at = heads.indexOf(column) + 1; // the compare box comes first
+    return rows
+      .map((row) => [Number(row.getAttribute('data-position')), row.children[at]?.textContent ?? ''])
+      .sort((a, b) => a[0] - b[0]).map(([, text]) => text);
+  }, column);
+  await page.locator(`${testid('sort-header')}[data-column="eventName"]`).click();
+  const names = records.map((r) => (typeof r.eventName === 'string' ? r.eventName : '')).filter((n) => n !== '').sort(byteOrder);
+  let cells = await eventually(() => visibleCells('eventName'), (c) => c[0] === names[0]);
+  assert.equal(cells[0], names[0], 'A to Z starts with the first name');
+  for (let i = 1; i < cells.length; i += 1) assert.ok(byteOrder(cells[i - 1], cells[i]) <= 0 || cells[i] === '', `ascending at ${i}`);
+  await page.locator(`${testid('sort-header')}[data-column="eventName"]`).click();
+  cells = await eventually(() => visibleCells('eventName'), (c) => c[0] === names[names.length - 1]);
+  assert.equal(cells[0], names[names.length - 1], 'Z to A starts with the last name');
+
+  // Keyboard: ↓ ↓ Enter opens the second row; Esc closes.
+  await page.locator(testid('table-viewport')).focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  const second = await page.getAttribute(`${testid('event-row')}[data-position="1"]`, 'data-event-id');
+  await page.locator(`${testid('event-detail')}[data-event-id="${second}"]`).waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator(testid('event-detail')).waitFor({ state: 'detached' });
+
+  // Click-to-filter inside the record, related events, pivot.
+  await page.locator(`${testid('event-row')}[data-position="0"]`).click();
+  const openId = await page.getAttribute(`${testid('event-row')}[data-position="0"]`, 'data-event-id');
+  const open = records.find((r) => r.eventID === openId);
+  await page.locator(`${testid('event-detail')} ${testid('json-value')}[data-path="eventSource"]`).click();
+  await statIs(count((r) => r.eventSource === open.eventSource), `click on eventSource ${open.eventSource} in the record`);
+  await page.locator(`${testid('event-detail')} ${testid('json-value')}[data-path="awsRegion"]`).click({ modifiers: ['Alt'] });
+  await statIs(count((r) => r.eventSource === open.eventSource && r.awsRegion !== open.awsRegion), 'Alt-click excludes the region');
+  const related = await page.$$eval(testid('related-link'), (links) => links.map((link) => [link.getAttribute('data-path'), link.getAttribute('data-value'), Number(link.getAttribute('data-count'))]));
+  assert.ok(related.length >= 1, 'the opened event has related events');
+  for (const [relPath, relValue, relCount] of related) {
+    assert.equal(relCount, count((r) => pathValues(r, relPath).includes(relValue)), `related ${relPath}`);
+  }
+  await page.locator(testid('related-link')).first().click();
+  await statIs(related[0][2], `related ${related[0][0]}`);
+  const pivotValue = await page.getAttribute(`${testid('event-detail')} ${testid('pivot')} >> nth=0`, 'data-value');
+  await page.locator(`${testid('event-detail')} ${testid('pivot')}`).first().click();
+  const references = (r) => ['userIdentity', 'resources', 'requestParameters', 'responseElements', 'sourceIPAddress'].some((root) => stringsIn(r[root]).includes(pivotValue))
+    || callerOf(r.userIdentity) === pivotValue;
+  await statIs(count(references), `pivot on ${pivotValue}`);
+  assert.equal(await page.getAttribute(testid('pivot-banner'), 'data-value'), pivotValue);
+  await clearFilters();
+
+  // Compare two events: the differing fields are marked.
+  await page.locator(`${testid('event-row')}[data-position="0"] ${testid('compare-pick')}`).check();
+  await page.locator(`${testid('event-row')}[data-position="1"] ${testid('compare-pick')}`).check();
+  await page.locator(testid('compare-open')).click();
+  const compared = await page.$$eval(testid('compare-row'), (rows) => rows.map((row) => [row.getAttribute('data-path'), row.getAttribute('data-differs')]));
+  assert.equal(compared.find(([p]) => p === 'eventID')?.[1], 'true', 'eventIDs differ');
+  assert.equal(compared.find(([p]) => p === 'eventVersion')?.[1] !== undefined, true, 'every field listed');
+  await page.keyboard.press('Escape');
+
+  // Export the errors as JSON and CSV; the JSON loads back with the same counts.
+  await page.locator(testid('toggle-errors')).check();
+  const errors = count(isError);
+  await statIs(errors, 'errors only, before export');
+  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.locator(testid('export-json')).click()]);
+  assert.match(jsonDownload.suggestedFilename(), /^trailview_\d{8}T\d{4}Z-\d{8}T\d{4}Z_\d+-events?\.json$/);
+  const exportDir = fs.mkdtempSync(path.join(ARTIFACTS, 'export-'));
+  const jsonPath = path.join(exportDir, jsonDownload.suggestedFilename());
+  await jsonDownload.saveAs(jsonPath);
+  assert.equal(JSON.parse(fs.readFileSync(jsonPath, 'utf8')).Records.length, errors, 'the JSON export holds the selection');
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator(testid('export-csv')).click()]);
+  const csvPath = path.join(exportDir, csvDownload.suggestedFilename());
+  await csvDownload.saveAs(csvPath);
+  const csvLines = fs.readFileSync(csvPath, 'utf8').split('\r\n').filter((line) => line !== '');
+  assert.equal(csvLines.length, errors + 1, 'CSV: a header and one line per event');
+  assert.ok(!csvLines.slice(1).some((line) => /(^|,)[=+\-@]/.test(line)), 'no CSV cell starts a formula');
+
+  await page.locator(testid('clear-button')).click();
+  await page.setInputFiles(testid('file-input'), jsonPath);
+  await waitForLoad(page, 1);
+  shot = await statIs(errors, 'the exported JSON reloaded');
+  assert.equal(shot.stats.rejected, 0);
+
+  // URL state: a view with text, a filter, a sort, a column and an open event survives a reload.
+  await page.locator(testid('clear-button')).click();
+  await uploadFolder(page, TRAIL);
+  await waitForLoad(page, listFiles(TRAIL).length);
+  await statIs(total, 'reloaded the folder');
+  await page.locator(testid('query-input')).fill('-eventName:ConsoleLogin');
+  await page.locator(testid('query-input')).press('Enter');
+  await page.locator(testid('toggle-errors')).check();
+  await page.locator(`${testid('sort-header')}[data-column="caller"]`).click();
+  await page.locator(testid('columns-button')).click();
+  await page.locator(testid('column-path')).fill('userIdentity.type');
+  await page.locator(testid('column-add')).click();
+  const want = count((r) => isError(r) && r.eventName !== 'ConsoleLogin');
+  await statIs(want, 'the view to share');
+  await page.locator(`${testid('event-row')}[data-position="0"]`).click();
+  const sharedId = await page.getAttribute(`${testid('event-row')}[data-position="0"]`, 'data-event-id');
+  await page.locator(`${testid('event-detail')}[data-event-id="${sharedId}"]`).waitFor();
+  const url = await eventually(() => page.url(), (u) => u.includes('event='));
+  assert.match(url, /#.*q=/);
+  const before = await snapshot(page);
+  const heads = await page.$$eval(testid('sort-header'), (items) => items.map((item) => [item.getAttribute('data-column'), item.getAttribute('aria-sort')]));
+
+  await page.goto('about:blank');
+  await page.goto(url);
+  await page.locator(testid('demo-button')).waitFor({ state: 'visible' });
+  await uploadFolder(page, TRAIL);
+  await waitForLoad(page, listFiles(TRAIL).length);
+  const after = await statIs(want, 'the shared view reopened');
+  assert.deepEqual(after.chips, before.chips, 'the same filters');
+  assert.deepEqual(after.top, before.top, 'the same top lists');
+  assert.equal(await page.locator(testid('query-input')).inputValue(), '-eventName:ConsoleLogin');
+  assert.deepEqual(await page.$$eval(testid('sort-header'), (items) => items.map((item) => [item.getAttribute('data-column'), item.getAttribute('aria-sort')])), heads, 'the same columns and order');
+  await page.locator(`${testid('event-detail')}[data-event-id="${sharedId}"]`).waitFor();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'explore.png'), fullPage: false });
+  fs.rmSync(exportDir, { recursive: true, force: true });
+}));
+
+/** Every string, number or boolean text at a generalised path (`a.b`, `a[].b`) of a record. */
+function pathValues(record, generalised) {
+  let current = [record];
+  for (const step of generalised.split('.')) {
+    const many = step.endsWith('[]');
+    const name = many ? step.slice(0, -2) : step;
+    current = current.flatMap((value) => {
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || !(name in value)) return [];
+      const inner = value[name];
+      return many ? (Array.isArray(inner) ? inner : []) : [inner];
+    });
+  }
+  return current.filter((value) => ['string', 'number', 'boolean'].includes(typeof value)).map(String);
+}
+
+/** Every string inside a value, nested ones included. */
+function stringsIn(value) {
+  if (typeof value === 'string') return [value];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap(stringsIn);
+}
