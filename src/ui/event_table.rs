@@ -85,21 +85,12 @@ pub fn EventTable() -> impl IntoView {
             }
         }
     };
-    let sort_note = move || {
-        state.sort.with(|sort| {
-            format!(
-                "sorted by {} {}",
-                column_label(&sort.column),
-                if sort.descending { "↓" } else { "↑" }
-            )
-        })
-    };
     view! {
         <section class="tv-card tv-table" data-testid="event-table" data-rows=move || n_rows.get()>
             <header class="tv-card__header tv-table__header">
                 <h2>"Events"</h2>
                 <span class="tv-card__meta" data-testid="table-count" data-value=move || n_rows.get()>
-                    {move || format!("{} selected · {}", format::count(n_rows.get() as u64), sort_note())}
+                    {move || format!("{} selected · {}", format::count(n_rows.get() as u64), state.sort.with(sort_note))}
                 </span>
                 <span class="tv-table__tools">
                     <CompareTray />
@@ -139,6 +130,12 @@ pub fn EventTable() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// `sorted by Caller ↑`.
+fn sort_note(sort: &Sort) -> String {
+    let arrow = if sort.descending { "↓" } else { "↑" };
+    format!("sorted by {} {arrow}", column_label(&sort.column))
 }
 
 /// Moves the cursor to row `to`, keeps it in view, and lets an open detail follow it.

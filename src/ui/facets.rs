@@ -86,7 +86,7 @@ fn FacetValuesList(path: String) -> impl IntoView {
     let shown = RwSignal::new(FIRST_VALUES);
     let path_for_values = path.clone();
     let values = Memo::new(move |_| {
-        state.index_progress.track();
+        state.facet_fields.track();
         let needle = contains.get();
         let n = shown.get();
         state.selection.with(|selection| {

@@ -121,9 +121,14 @@ impl AppState {
             query.with(|query| engine.dashboard(&selection, query))
         });
         let index_progress = RwSignal::new((0u32, 0u32));
-        let facet_fields = Memo::new(move |_| {
-            index_progress.track();
-            engine.facet_fields()
+        // Fields are listed again when indexing ends, not at every slice of it (the memo keeps
+        // its value, so nothing downstream runs meanwhile).
+        let facet_fields = Memo::new(move |previous: Option<&Vec<FacetField>>| {
+            let (indexed, total) = index_progress.get();
+            match previous {
+                Some(previous) if indexed < total => previous.clone(),
+                _ => engine.facet_fields(),
+            }
         });
         let files = Memo::new(move |_| {
             revision.track();
