@@ -9,6 +9,7 @@
 
 pub mod aggregate;
 pub mod demo;
+pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod query;
