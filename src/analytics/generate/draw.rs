@@ -77,3 +77,41 @@ pub(crate) fn token(rng: &mut Rng, alphabet: &[u8], len: usize) -> String {
         .filter_map(|_| pick(rng, alphabet).map(|&b| char::from(b)))
         .collect()
 }
+
+/// Zipf-like popularity over `n` ranked items: item `i` (0-based) is drawn in proportion to
+/// `1 / (i + 1)^s`. The weights are integers computed with square roots and products only
+/// (both exactly rounded in IEEE arithmetic), so every platform draws the same items.
+pub(crate) struct Zipf {
+    /// Running totals of the weights; the last is the total.
+    cumulative: Vec<u64>,
+}
+
+impl Zipf {
+    /// Popularity over `n` items with exponent `s = sixteenths / 16`.
+    pub(crate) fn new(n: usize, sixteenths: u32) -> Self {
+        let mut total = 0u64;
+        let cumulative = (1..=n)
+            .map(|rank| {
+                // rank^(1/16) by four square roots, then raised to `sixteenths` by products.
+                let root = (rank as f64).sqrt().sqrt().sqrt().sqrt();
+                let mut power = 1.0f64;
+                for _ in 0..sixteenths {
+                    power *= root;
+                }
+                total += ((1u64 << 40) as f64 / power) as u64 + 1;
+                total
+            })
+            .collect();
+        Zipf { cumulative }
+    }
+
+    /// A rank, `0..n` (0 when `n` is 0).
+    pub(crate) fn pick(&self, rng: &mut Rng) -> usize {
+        let total = self.cumulative.last().copied().unwrap_or(0);
+        if total == 0 {
+            return 0;
+        }
+        let x = rng.u64(..total);
+        self.cumulative.partition_point(|&running| running <= x)
+    }
+}
