@@ -23,6 +23,11 @@ use trailview::analytics::{
     check_query_text, Dataset, Field, FieldFilter, Query, Selection, CIS_FILTERS,
 };
 
+use crate::flags::Flags;
+
+#[path = "../src/bin/trailview-gen/flags.rs"]
+mod flags;
+
 const USAGE: &str =
     "usage: query_latency [--events N] [--runs N] [--iterations N] [--seed S] [--json PATH]";
 
@@ -42,28 +47,20 @@ fn parse_args() -> Result<Config, String> {
         iterations: 20,
         json: None,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        // `cargo bench` passes `--bench` to every bench binary.
-        if flag == "--bench" {
-            continue;
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
-        let number = || {
-            value
-                .replace('_', "")
-                .parse::<u64>()
-                .map_err(|_| format!("{flag}: not a whole number: {value}"))
+    let mut flags = Flags::from_env(USAGE);
+    while let Some(flag) = flags.next_flag() {
+        let count = |flags: &mut Flags| {
+            flags
+                .number(&flag)
+                .map(|n| usize::try_from(n.max(1)).unwrap_or(1))
         };
         match flag.as_str() {
-            "--events" => config.events = number()?,
-            "--seed" => config.seed = number()?,
-            "--runs" => config.runs = usize::try_from(number()?.max(1)).unwrap_or(1),
-            "--iterations" => config.iterations = usize::try_from(number()?.max(1)).unwrap_or(1),
-            "--json" => config.json = Some(PathBuf::from(value)),
-            _ => return Err(format!("unknown option {flag}\n{USAGE}")),
+            "--events" => config.events = flags.number(&flag)?,
+            "--seed" => config.seed = flags.number(&flag)?,
+            "--runs" => config.runs = count(&mut flags)?,
+            "--iterations" => config.iterations = count(&mut flags)?,
+            "--json" => config.json = Some(PathBuf::from(flags.value(&flag)?)),
+            _ => return Err(flags.unknown(&flag)),
         }
     }
     Ok(config)
@@ -196,6 +193,9 @@ struct Report {
     seed: u64,
     runs: usize,
     iterations: usize,
+    /// What the generator made.
+    #[serde(skip)]
+    corpus: GenSummary,
     files: u64,
     compressed_bytes: u64,
     uncompressed_bytes: u64,
@@ -361,14 +361,8 @@ fn table(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
     let m = &report.median;
     writeln!(
         out,
-        "corpus: {} events, {} files, {:.1} MB gz, {:.1} MB JSON (seed {}); {} run(s), {} timed iterations per query; medians over runs",
-        report.events,
-        report.files,
-        report.compressed_bytes as f64 / 1e6,
-        report.uncompressed_bytes as f64 / 1e6,
-        report.seed,
-        report.runs,
-        report.iterations
+        "corpus: {} (seed {}); {} run(s), {} timed iterations per query; medians over runs",
+        report.corpus, report.seed, report.runs, report.iterations
     )?;
     writeln!(
         out,
@@ -458,6 +452,7 @@ fn main() -> std::process::ExitCode {
         files: summary.files,
         compressed_bytes: summary.compressed_bytes,
         uncompressed_bytes: summary.uncompressed_bytes,
+        corpus: summary,
         peak_rss_bytes: peak_rss_bytes(),
         median: median_run(&runs),
         per_run: runs,

@@ -14,8 +14,8 @@ use super::draw::{
 };
 use super::json::{arr, items, obj, Json};
 use super::record::{
-    assemble, is_global, session_context, Call, Caller, Tls, DYNAMODB, EC2, IAM, KMS, LAMBDA, LOGS,
-    MONITORING, S3, SECRETS_MANAGER, SIGNIN, SSM, STS, US_EAST_1,
+    assemble, is_global, session_context, Call, Caller, Tls, DYNAMODB, EC2, ECR, IAM, KMS, LAMBDA,
+    LOGS, MONITORING, S3, SECRETS_MANAGER, SIGNIN, SSM, STS, US_EAST_1,
 };
 use super::world::{
     World, FUNCTIONS, PARAMETERS, SERVICE_HOSTS, TABLES, USER_AGENTS, VPC_ENDPOINTS,
@@ -75,7 +75,8 @@ const fn api(
     }
 }
 
-/// Every API, most called first.
+/// Every API, with its weight in the traffic (from `gen_trail.py`).
+#[rustfmt::skip]
 pub(crate) const APIS: [Api; 32] = [
     api(STS, "AssumeRole", true, 60, Kind::Assume),
     api(EC2, "DescribeInstances", true, 55, Kind::Ec2Describe),
@@ -86,47 +87,17 @@ pub(crate) const APIS: [Api; 32] = [
     api(STS, "GetCallerIdentity", true, 25, Kind::Plain),
     api(SSM, "GetParameter", true, 24, Kind::Ssm),
     api(MONITORING, "GetMetricData", true, 22, Kind::Metrics),
-    api(
-        EC2,
-        "DescribeSecurityGroups",
-        true,
-        18,
-        Kind::SecurityGroups,
-    ),
+    api(EC2, "DescribeSecurityGroups", true, 18, Kind::SecurityGroups),
     api(S3, "ListBuckets", true, 16, Kind::Plain),
     api(LAMBDA, "ListFunctions20150331", true, 14, Kind::Plain),
     api(DYNAMODB, "DescribeTable", true, 14, Kind::Dynamo),
     api(IAM, "GetRole", true, 12, Kind::IamRole),
     api(IAM, "ListRoles", true, 10, Kind::Plain),
-    api(
-        "ecr.amazonaws.com",
-        "GetAuthorizationToken",
-        true,
-        10,
-        Kind::Plain,
-    ),
-    api(
-        "autoscaling.amazonaws.com",
-        "DescribeAutoScalingGroups",
-        true,
-        9,
-        Kind::Plain,
-    ),
-    api(
-        "elasticloadbalancing.amazonaws.com",
-        "DescribeTargetHealth",
-        true,
-        9,
-        Kind::TargetHealth,
-    ),
+    api(ECR, "GetAuthorizationToken", true, 10, Kind::Plain),
+    api("autoscaling.amazonaws.com", "DescribeAutoScalingGroups", true, 9, Kind::Plain),
+    api("elasticloadbalancing.amazonaws.com", "DescribeTargetHealth", true, 9, Kind::TargetHealth),
     api(SECRETS_MANAGER, "GetSecretValue", true, 8, Kind::Secret),
-    api(
-        "config.amazonaws.com",
-        "PutEvaluations",
-        false,
-        8,
-        Kind::Config,
-    ),
+    api("config.amazonaws.com", "PutEvaluations", false, 8, Kind::Config),
     api(EC2, "CreateNetworkInterface", false, 5, Kind::Eni),
     api(EC2, "RunInstances", false, 3, Kind::Run),
     api(EC2, "TerminateInstances", false, 2, Kind::Terminate),
@@ -134,29 +105,11 @@ pub(crate) const APIS: [Api; 32] = [
     api(S3, "CreateBucket", false, 1, Kind::S3Bucket),
     api(IAM, "CreateAccessKey", false, 1, Kind::IamUser),
     api(IAM, "AttachRolePolicy", false, 2, Kind::IamAttach),
-    api(
-        "cloudformation.amazonaws.com",
-        "DescribeStacks",
-        true,
-        6,
-        Kind::Plain,
-    ),
+    api("cloudformation.amazonaws.com", "DescribeStacks", true, 6, Kind::Plain),
     api("eks.amazonaws.com", "DescribeCluster", true, 4, Kind::Eks),
     api(SIGNIN, "ConsoleLogin", false, 3, Kind::Login),
-    api(
-        LAMBDA,
-        "UpdateFunctionCode20150331v2",
-        false,
-        2,
-        Kind::LambdaUpdate,
-    ),
-    api(
-        "route53.amazonaws.com",
-        "ChangeResourceRecordSets",
-        false,
-        2,
-        Kind::Route53,
-    ),
+    api(LAMBDA, "UpdateFunctionCode20150331v2", false, 2, Kind::LambdaUpdate),
+    api("route53.amazonaws.com", "ChangeResourceRecordSets", false, 2, Kind::Route53),
 ];
 
 /// Error codes, most frequent first.

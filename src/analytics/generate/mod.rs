@@ -156,6 +156,20 @@ impl GenSummary {
     }
 }
 
+impl std::fmt::Display for GenSummary {
+    /// `100000 events in 29 files (22.6 MB gz, 144.2 MB JSON)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} events in {} files ({:.1} MB gz, {:.1} MB JSON)",
+            self.events,
+            self.files,
+            self.compressed_bytes as f64 / 1e6,
+            self.uncompressed_bytes as f64 / 1e6
+        )
+    }
+}
+
 /// One generated trail file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {

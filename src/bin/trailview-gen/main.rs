@@ -18,6 +18,10 @@ use std::time::Instant;
 
 use trailview::analytics::generate::{generate, GenSpec};
 
+use crate::flags::Flags;
+
+mod flags;
+
 const USAGE: &str = "usage: trailview-gen --events N [--seed S] (--out DIR | --dry-run) [--min N] [--max N] [--level 0-9] [--summary PATH]";
 
 struct Args {
@@ -31,37 +35,24 @@ fn parse_args() -> Result<Args, String> {
     let mut out = None;
     let mut summary = None;
     let mut dry_run = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        if flag == "--dry-run" {
-            dry_run = true;
-            continue;
-        }
-        if flag == "--help" || flag == "-h" {
-            return Err(USAGE.to_owned());
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
-        let number = || {
-            value
-                .replace('_', "")
-                .parse::<u64>()
-                .map_err(|_| format!("{flag}: not a whole number: {value}"))
-        };
-        let small = || {
-            number()
-                .and_then(|n| u32::try_from(n).map_err(|_| format!("{flag}: too large: {value}")))
+    let mut flags = Flags::from_env(USAGE);
+    while let Some(flag) = flags.next_flag() {
+        let small = |flags: &mut Flags| {
+            flags
+                .number(&flag)
+                .and_then(|n| u32::try_from(n).map_err(|_| format!("{flag}: too large: {n}")))
         };
         match flag.as_str() {
-            "--events" => spec.events = number()?,
-            "--seed" => spec.seed = number()?,
-            "--min" => spec.min_records_per_file = small()?,
-            "--max" => spec.max_records_per_file = small()?,
-            "--level" => spec.compression_level = small()?.min(9),
-            "--out" => out = Some(PathBuf::from(&value)),
-            "--summary" => summary = Some(PathBuf::from(&value)),
-            _ => return Err(format!("unknown option {flag}\n{USAGE}")),
+            "--events" => spec.events = flags.number(&flag)?,
+            "--seed" => spec.seed = flags.number(&flag)?,
+            "--min" => spec.min_records_per_file = small(&mut flags)?,
+            "--max" => spec.max_records_per_file = small(&mut flags)?,
+            "--level" => spec.compression_level = small(&mut flags)?.min(9),
+            "--out" => out = Some(PathBuf::from(flags.value(&flag)?)),
+            "--summary" => summary = Some(PathBuf::from(flags.value(&flag)?)),
+            "--dry-run" => dry_run = true,
+            "--help" | "-h" => return Err(USAGE.to_owned()),
+            _ => return Err(flags.unknown(&flag)),
         }
     }
     if out.is_none() && !dry_run {
@@ -98,11 +89,7 @@ fn run(args: &Args) -> Result<(), String> {
     let mut stderr = std::io::stderr().lock();
     writeln!(
         stderr,
-        "trailview-gen: {} events in {} files ({:.1} MB gz, {:.1} MB JSON) in {seconds:.2} s: {:.0} events/s, {:.0} MB/s of JSON",
-        summary.events,
-        summary.files,
-        summary.compressed_bytes as f64 / 1e6,
-        summary.uncompressed_bytes as f64 / 1e6,
+        "trailview-gen: {summary} in {seconds:.2} s: {:.0} events/s, {:.0} MB/s of JSON",
         summary.events as f64 / seconds.max(1e-9),
         summary.uncompressed_bytes as f64 / 1e6 / seconds.max(1e-9),
     )
