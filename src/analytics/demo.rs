@@ -16,14 +16,21 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::rc::Rc;
 
 use fastrand::Rng;
-use flate2::write::GzEncoder;
 use flate2::Compression;
-use serde::ser::{SerializeMap, SerializeSeq};
-use serde::{Serialize, Serializer};
+
+use super::generate::calendar::{self, days_from_civil, Civil, DAY, HOUR};
+use super::generate::draw::{
+    between, chance, pick, pick_str, pick_weighted, token, uuid, ALNUM, BASE32, BASE64, HEX,
+};
+use super::generate::json::{arr, filters, items, obj, Json};
+use super::generate::record::{
+    assemble, gzip, object_key, session_context, Call, Caller, Records, Tls, CLOUDTRAIL, DYNAMODB,
+    EC2, ECR, ECS, GUARDDUTY, IAM, KMS, LAMBDA, LOGS, MONITORING, S3, SECRETS_MANAGER, SIGNIN, SSM,
+    STS, US_EAST_1,
+};
 
 /// One generated trail file: its path in an `AWSLogs` tree and its gzipped bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,11 +60,8 @@ const SEED: u64 = 0x7472_6169_6c76_6965;
 /// Day one starts on Monday 2026-03-02 at midnight UTC.
 const START_UNIX: i64 = days_from_civil(2026, 3, 2) * DAY;
 const DAYS: i64 = 3;
-const HOUR: i64 = 3_600;
-const DAY: i64 = 86_400;
 const END: i64 = DAYS * DAY;
 
-const US_EAST_1: &str = "us-east-1";
 const US_WEST_2: &str = "us-west-2";
 const EU_WEST_1: &str = "eu-west-1";
 const AP_SOUTHEAST_2: &str = "ap-southeast-2";
@@ -478,80 +482,21 @@ fn secret_arn(region: &str, name: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Time.
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-const fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let year_of_era = y - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// A UTC calendar time broken into fields.
-struct Civil {
-    year: i64,
-    month: i64,
-    day: i64,
-    hour: i64,
-    minute: i64,
-    second: i64,
-}
+// Time, in seconds after the start of the demo.
 
 /// The calendar time `t` seconds after the start of the demo.
 fn civil(t: i64) -> Civil {
-    let unix = START_UNIX + t;
-    let days = unix.div_euclid(DAY);
-    let seconds = unix.rem_euclid(DAY);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    Civil {
-        year: year_of_era + era * 400 + i64::from(month <= 2),
-        month,
-        day: day_of_year - (153 * mp + 2) / 5 + 1,
-        hour: seconds / HOUR,
-        minute: seconds % HOUR / 60,
-        second: seconds % 60,
-    }
+    calendar::civil(START_UNIX + t)
 }
 
 /// `eventTime` text: `2026-03-02T09:15:00Z`.
 fn iso(t: i64) -> String {
-    let c = civil(t);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    )
+    calendar::iso(START_UNIX + t)
 }
 
 /// The Java date text services put in `responseElements`: `Mar 3, 2026, 2:31:12 AM`.
 fn java_time(t: i64) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let c = civil(t);
-    let month = usize::try_from(c.month - 1)
-        .ok()
-        .and_then(|m| MONTHS.get(m))
-        .copied()
-        .unwrap_or("Jan");
-    let hour = match c.hour % 12 {
-        0 => 12,
-        h => h,
-    };
-    let half = if c.hour < 12 { "AM" } else { "PM" };
-    format!(
-        "{month} {}, {}, {hour}:{:02}:{:02} {half}",
-        c.day, c.year, c.minute, c.second
-    )
+    calendar::java_time(START_UNIX + t)
 }
 
 fn epoch_millis(t: i64) -> i64 {
@@ -559,193 +504,12 @@ fn epoch_millis(t: i64) -> i64 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// An ordered JSON tree, so records keep CloudTrail's field order (serde_json's map sorts keys).
-
-#[derive(Clone, Debug)]
-enum Json {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Str(Cow<'static, str>),
-    Arr(Vec<Json>),
-    Obj(Vec<(&'static str, Json)>),
-    /// A subtree shared by many records, such as a caller's identity, built once.
-    Shared(Rc<Json>),
-}
-
-impl Serialize for Json {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Json::Null => serializer.serialize_unit(),
-            Json::Bool(value) => serializer.serialize_bool(*value),
-            Json::Int(value) => serializer.serialize_i64(*value),
-            Json::Str(value) => serializer.serialize_str(value),
-            Json::Arr(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Json::Obj(fields) => {
-                let mut map = serializer.serialize_map(Some(fields.len()))?;
-                for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
-                }
-                map.end()
-            }
-            Json::Shared(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl From<&'static str> for Json {
-    fn from(value: &'static str) -> Self {
-        Json::Str(Cow::Borrowed(value))
-    }
-}
-
-impl From<String> for Json {
-    fn from(value: String) -> Self {
-        Json::Str(Cow::Owned(value))
-    }
-}
-
-impl From<bool> for Json {
-    fn from(value: bool) -> Self {
-        Json::Bool(value)
-    }
-}
-
-impl From<i64> for Json {
-    fn from(value: i64) -> Self {
-        Json::Int(value)
-    }
-}
-
-impl From<Vec<Json>> for Json {
-    fn from(items: Vec<Json>) -> Self {
-        Json::Arr(items)
-    }
-}
-
-/// `obj! {"key": value, …}` builds an object whose fields keep the written order.
-macro_rules! obj {
-    ($($key:literal : $value:expr),* $(,)?) => {
-        Json::Obj(vec![$(($key, Json::from($value))),*])
-    };
-}
-
-/// `arr![a, b]` builds an array.
-macro_rules! arr {
-    ($($value:expr),* $(,)?) => {
-        Json::Arr(vec![$(Json::from($value)),*])
-    };
-}
-
-/// The EC2 API's list wrapper: `{"items":[{"<key>": value}, …]}`.
-fn items(key: &'static str, values: Vec<String>) -> Json {
-    Json::Obj(vec![(
-        "items",
-        Json::Arr(
-            values
-                .into_iter()
-                .map(|value| Json::Obj(vec![(key, Json::from(value))]))
-                .collect(),
-        ),
-    )])
-}
-
-/// An EC2 filter list: `{"items":[{"name":…,"valueSet":{"items":[{"value":…}]}}]}`.
-fn filters(pairs: &[(&'static str, &str)]) -> Json {
-    let list = pairs
-        .iter()
-        .map(|(name, value)| {
-            obj! {
-                "name": *name,
-                "valueSet": items("value", vec![(*value).to_owned()]),
-            }
-        })
-        .collect::<Vec<_>>();
-    obj! {"items": list}
-}
-
-// ---------------------------------------------------------------------------------------------
-// Deterministic helpers. Only `u32`/`u64`/`i64` draws are used: fastrand's `usize` draws differ
-// between 32-bit wasm and 64-bit native, and the demo must be the same bytes on both.
-
-fn below(rng: &mut Rng, n: usize) -> usize {
-    if n == 0 {
-        0
-    } else {
-        rng.u32(..u32::try_from(n).unwrap_or(u32::MAX)) as usize
-    }
-}
-
-fn pick<'a, T>(rng: &mut Rng, items: &'a [T]) -> Option<&'a T> {
-    items.get(below(rng, items.len()))
-}
-
-fn pick_str(rng: &mut Rng, items: &[&'static str]) -> &'static str {
-    pick(rng, items).copied().unwrap_or_default()
-}
-
-fn pick_weighted<T: Copy>(rng: &mut Rng, items: &[(T, u32)]) -> Option<T> {
-    let total: u32 = items.iter().map(|(_, weight)| weight).sum();
-    let mut x = if total == 0 { 0 } else { rng.u32(..total) };
-    for &(item, weight) in items {
-        if x < weight {
-            return Some(item);
-        }
-        x -= weight;
-    }
-    items.last().map(|&(item, _)| item)
-}
-
-/// True with probability `per_mille` / 1000.
-fn chance(rng: &mut Rng, per_mille: u32) -> bool {
-    rng.u32(..1_000) < per_mille
-}
-
-/// A uniform integer in `low..=high` (just `low` if the range is empty).
-fn between(rng: &mut Rng, low: i64, high: i64) -> i64 {
-    if high <= low {
-        low
-    } else {
-        rng.i64(low..=high)
-    }
-}
+// Deterministic helpers (the shared draws are in `generate::draw`).
 
 /// A whole number of events around `milli` / 1000, with some spread so hours are not uniform.
 fn count(rng: &mut Rng, milli: i64) -> i64 {
     let spread = milli * between(rng, 70, 130) / 100;
     spread / 1_000 + i64::from(rng.i64(0..1_000) < spread % 1_000)
-}
-
-/// A random version 4 UUID in its usual text form.
-fn uuid(rng: &mut Rng) -> String {
-    let high = (rng.u64(..) & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
-    let low = (rng.u64(..) & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        high >> 32,
-        (high >> 16) & 0xffff,
-        high & 0xffff,
-        low >> 48,
-        low & 0xffff_ffff_ffff
-    )
-}
-
-const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const HEX: &[u8] = b"0123456789abcdef";
-
-fn token(rng: &mut Rng, alphabet: &[u8], len: usize) -> String {
-    (0..len)
-        .filter_map(|_| pick(rng, alphabet).map(|&b| char::from(b)))
-        .collect()
 }
 
 /// FNV-1a over parts, to derive stable identifiers from names without consuming the generator.
@@ -796,27 +560,6 @@ fn session_key(seed: u64) -> String {
 // ---------------------------------------------------------------------------------------------
 // Callers and calls.
 
-/// How the caller's TLS connection is recorded; AWS services acting for you have none.
-#[derive(Clone, Copy)]
-enum Tls {
-    None,
-    V12,
-    V13,
-}
-
-/// Who made a call and from where: everything in a record that belongs to the caller.
-struct Caller {
-    identity: Rc<Json>,
-    /// The ARN quoted in access-denied messages.
-    arn: String,
-    ip: Cow<'static, str>,
-    agent: Cow<'static, str>,
-    tls: Tls,
-    /// Set for console-session credentials, which records mark with `sessionCredentialFromConsole`.
-    console: bool,
-    vpc_endpoint: Option<&'static str>,
-}
-
 impl Caller {
     fn user(user: &User, key: &'static str, ip: &'static str, agent: &'static str) -> Self {
         let arn = format!("arn:aws:iam::{ACCOUNT}:user/{}", user.name);
@@ -855,7 +598,7 @@ impl Caller {
                 "accountId": ACCOUNT,
                 "accessKeyId": session_key(fnv(&[user.name, &created.to_string()])),
                 "userName": user.name,
-                "sessionContext": session_context(obj! {}, created, mfa),
+                "sessionContext": session_context(obj! {}, iso(created), mfa),
             }),
             arn,
             ip: Cow::Borrowed(ip),
@@ -888,7 +631,7 @@ impl Caller {
                 "arn": arn.clone(),
                 "accountId": ACCOUNT,
                 "accessKeyId": session_key(fnv(&["root", &created.to_string()])),
-                "sessionContext": session_context(obj! {}, created, true),
+                "sessionContext": session_context(obj! {}, iso(created), true),
             }),
             arn,
             ip: Cow::Borrowed(ip),
@@ -910,7 +653,7 @@ impl Caller {
                 "accountId": ACCOUNT,
                 "userName": role.name,
             },
-            created,
+            iso(created),
             false,
         );
         // Instance-profile credentials say how they were fetched; IMDSv2 is the norm.
@@ -974,126 +717,9 @@ impl Caller {
     }
 }
 
-fn session_context(issuer: Json, created: i64, mfa: bool) -> Json {
-    obj! {
-        "sessionIssuer": issuer,
-        "webIdFederationData": obj! {},
-        "attributes": obj! {
-            "creationDate": iso(created),
-            "mfaAuthenticated": if mfa { "true" } else { "false" },
-        },
-    }
-}
-
-const IAM: &str = "iam.amazonaws.com";
-const STS: &str = "sts.amazonaws.com";
-const S3: &str = "s3.amazonaws.com";
-const EC2: &str = "ec2.amazonaws.com";
-const KMS: &str = "kms.amazonaws.com";
-const LAMBDA: &str = "lambda.amazonaws.com";
-const CLOUDTRAIL: &str = "cloudtrail.amazonaws.com";
-const LOGS: &str = "logs.amazonaws.com";
-const SSM: &str = "ssm.amazonaws.com";
-const SECRETS_MANAGER: &str = "secretsmanager.amazonaws.com";
-const MONITORING: &str = "monitoring.amazonaws.com";
-const DYNAMODB: &str = "dynamodb.amazonaws.com";
-const ECR: &str = "ecr.amazonaws.com";
-const ECS: &str = "ecs.amazonaws.com";
-const SIGNIN: &str = "signin.amazonaws.com";
-const GUARDDUTY: &str = "guardduty.amazonaws.com";
-
-/// One API call before it meets a caller: what was asked, what came back, and how it ended.
-struct Call {
-    source: &'static str,
-    name: &'static str,
-    read_only: bool,
-    /// Data events (object reads and writes, invocations) are logged under another category.
-    data: bool,
-    has_request_id: bool,
-    /// Global services record every call in one region, whatever the caller's region.
-    region: Option<&'static str>,
-    host: Option<String>,
-    request: Json,
-    response: Json,
-    additional: Option<Json>,
-    resources: Vec<Json>,
-    error_code: Option<&'static str>,
-    error_message: Option<String>,
-    event_type: &'static str,
-}
-
 impl Call {
-    fn new(source: &'static str, name: &'static str, read_only: bool) -> Self {
-        Call {
-            source,
-            name,
-            read_only,
-            data: false,
-            has_request_id: true,
-            region: if is_global(source) {
-                Some(US_EAST_1)
-            } else {
-                None
-            },
-            host: None,
-            request: Json::Null,
-            response: Json::Null,
-            additional: None,
-            resources: Vec::new(),
-            error_code: None,
-            error_message: None,
-            event_type: "AwsApiCall",
-        }
-    }
-
-    fn req(mut self, request: Json) -> Self {
-        self.request = request;
-        self
-    }
-
-    fn resp(mut self, response: Json) -> Self {
-        self.response = response;
-        self
-    }
-
-    fn extra(mut self, additional: Json) -> Self {
-        self.additional = Some(additional);
-        self
-    }
-
-    fn resource(mut self, kind: &'static str, arn: String) -> Self {
-        self.resources
-            .push(obj! {"accountId": ACCOUNT, "type": kind, "ARN": arn});
-        self
-    }
-
-    fn in_region(mut self, region: &'static str) -> Self {
-        self.region = Some(region);
-        self
-    }
-
-    fn data(mut self) -> Self {
-        self.data = true;
-        self
-    }
-
-    fn fail(mut self, code: &'static str, message: String) -> Self {
-        self.error_code = Some(code);
-        self.error_message = Some(message);
-        self.response = Json::Null;
-        self
-    }
-
-    /// The IAM action name: the API name without Lambda's dated version suffix.
-    fn action(&self) -> String {
-        let service = match self.source {
-            MONITORING => "cloudwatch",
-            source => source.split('.').next().unwrap_or(source),
-        };
-        let name = self
-            .name
-            .trim_end_matches(|c: char| c.is_ascii_digit() || c == 'v');
-        format!("{service}:{name}")
+    fn resource(self, kind: &'static str, arn: String) -> Self {
+        self.resource_of(ACCOUNT, kind, arn)
     }
 
     /// Turn the call into the denial its caller's policy produces, in the service's own words.
@@ -1132,16 +758,7 @@ impl Call {
                 } else {
                     "AccessDeniedException"
                 };
-                let resource = match self.resources.first() {
-                    Some(Json::Obj(fields)) => fields
-                        .iter()
-                        .find_map(|(key, value)| match (key, value) {
-                            (&"ARN", Json::Str(arn)) => Some(arn.to_string()),
-                            _ => None,
-                        })
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                };
+                let resource = self.first_resource_arn().unwrap_or_default();
                 let resource = if resource.is_empty() {
                     let service = action.split(':').next().unwrap_or_default();
                     format!("arn:aws:{service}:{region}:{ACCOUNT}:*")
@@ -1154,41 +771,6 @@ impl Call {
                 self.fail(code, message)
             }
         }
-    }
-}
-
-/// Global services record every call in `us-east-1`, wherever the caller is.
-fn is_global(source: &str) -> bool {
-    matches!(
-        source,
-        IAM | SIGNIN
-            | "route53.amazonaws.com"
-            | "cloudfront.amazonaws.com"
-            | "organizations.amazonaws.com"
-            | "ce.amazonaws.com"
-    )
-}
-
-/// The host name the client connected to, as `tlsDetails` records it.
-fn host_header(call: &Call, region: &str) -> String {
-    if let Some(host) = &call.host {
-        return host.clone();
-    }
-    match call.source {
-        IAM | "route53.amazonaws.com" | "cloudfront.amazonaws.com" => call.source.to_owned(),
-        SIGNIN => "signin.aws.amazon.com".to_owned(),
-        source => format!(
-            "{}.{region}.amazonaws.com",
-            source.split('.').next().unwrap_or(source)
-        ),
-    }
-}
-
-/// Services move to new event versions at their own pace.
-fn event_version(source: &str) -> &'static str {
-    match source {
-        SIGNIN | STS | KMS | SSM | LOGS | MONITORING | SECRETS_MANAGER | DYNAMODB => "1.09",
-        _ => "1.10",
     }
 }
 
@@ -1471,69 +1053,7 @@ impl Generator {
     }
 
     fn record(&mut self, t: i64, region: &'static str, caller: &Caller, call: Call) -> Json {
-        let host = host_header(&call, region);
-        let mut fields: Vec<(&'static str, Json)> = Vec::with_capacity(28);
-        fields.push(("eventVersion", Json::from(event_version(call.source))));
-        fields.push(("userIdentity", Json::Shared(Rc::clone(&caller.identity))));
-        fields.push(("eventTime", Json::from(iso(t))));
-        fields.push(("eventSource", Json::from(call.source)));
-        fields.push(("eventName", Json::from(call.name)));
-        fields.push(("awsRegion", Json::from(region)));
-        fields.push(("sourceIPAddress", Json::Str(caller.ip.clone())));
-        fields.push(("userAgent", Json::Str(caller.agent.clone())));
-        if let Some(code) = call.error_code {
-            fields.push(("errorCode", Json::from(code)));
-        }
-        if let Some(message) = call.error_message {
-            fields.push(("errorMessage", Json::from(message)));
-        }
-        fields.push(("requestParameters", call.request));
-        fields.push(("responseElements", call.response));
-        if let Some(additional) = call.additional {
-            fields.push(("additionalEventData", additional));
-        }
-        if call.has_request_id {
-            let request_id = if call.source == S3 {
-                token(&mut self.rng, UPPER_ALNUM, 16)
-            } else {
-                uuid(&mut self.rng)
-            };
-            fields.push(("requestID", Json::from(request_id)));
-        }
-        fields.push(("eventID", Json::from(uuid(&mut self.rng))));
-        fields.push(("readOnly", Json::from(call.read_only)));
-        if !call.resources.is_empty() {
-            fields.push(("resources", Json::Arr(call.resources)));
-        }
-        fields.push(("eventType", Json::from(call.event_type)));
-        fields.push(("managementEvent", Json::from(!call.data)));
-        fields.push(("recipientAccountId", Json::from(ACCOUNT)));
-        if let Some(endpoint) = caller.vpc_endpoint {
-            fields.push(("vpcEndpointId", Json::from(endpoint)));
-        }
-        fields.push((
-            "eventCategory",
-            Json::from(if call.data { "Data" } else { "Management" }),
-        ));
-        let tls = match caller.tls {
-            Tls::None => None,
-            Tls::V12 => Some(("TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256")),
-            Tls::V13 => Some(("TLSv1.3", "TLS_AES_128_GCM_SHA256")),
-        };
-        if let Some((version, suite)) = tls {
-            fields.push((
-                "tlsDetails",
-                obj! {
-                    "tlsVersion": version,
-                    "cipherSuite": suite,
-                    "clientProvidedHostHeader": host,
-                },
-            ));
-        }
-        if caller.console {
-            fields.push(("sessionCredentialFromConsole", Json::from("true")));
-        }
-        Json::Obj(fields)
+        assemble(&mut self.rng, iso(t), region, ACCOUNT, caller, call)
     }
 
     fn region_for_humans(&mut self) -> &'static str {
@@ -3977,26 +3497,13 @@ fn write_file(
     records: &[Json],
     buffer: &mut Vec<u8>,
 ) -> Option<DemoFile> {
-    buffer.clear();
-    buffer.extend_from_slice(b"{\"Records\":[");
-    for (index, record) in records.iter().enumerate() {
-        if index > 0 {
-            buffer.push(b',');
-        }
-        serde_json::to_writer(&mut *buffer, record).ok()?;
+    let mut document = Records::new(buffer);
+    for record in records {
+        document.push(record)?;
     }
-    buffer.extend_from_slice(b"]}");
-    // GzEncoder's default header has no file name and a zero modification time, so the bytes
-    // depend on the records alone.
-    let mut encoder = GzEncoder::new(Vec::with_capacity(buffer.len() / 5), Compression::fast());
-    encoder.write_all(buffer).ok()?;
-    let bytes = encoder.finish().ok()?;
-    let c = civil(delivery);
+    let bytes = gzip(document.finish(), Compression::fast())?;
     let unique = token(rng, ALNUM, 16);
-    let path = format!(
-        "demo/AWSLogs/{ACCOUNT}/CloudTrail/{region}/{:04}/{:02}/{:02}/{ACCOUNT}_CloudTrail_{region}_{:04}{:02}{:02}T{:02}{:02}Z_{unique}.json.gz",
-        c.year, c.month, c.day, c.year, c.month, c.day, c.hour, c.minute
-    );
+    let path = object_key("demo/", ACCOUNT, region, START_UNIX + delivery, &unique);
     Some(DemoFile { path, bytes })
 }
 

@@ -11,6 +11,7 @@ pub mod aggregate;
 pub mod demo;
 pub mod explore;
 pub mod export;
+pub mod generate;
 pub mod ingest;
 pub mod inspect;
 pub mod model;

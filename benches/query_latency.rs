@@ -1,0 +1,473 @@
+//! Native query-latency benchmark over a generated corpus.
+//!
+//! ```text
+//! cargo bench --no-default-features --bench query_latency -- --events 100000 [--runs 3]
+//!     [--iterations 20] [--seed 1] [--json PATH]
+//! ```
+//!
+//! Each run generates the corpus file by file with `analytics::generate` (never holding it
+//! whole), ingests every file through `Dataset::ingest_file` and commits (timed apart from
+//! generation), builds the search index (`Dataset::prepare_search`), then times a fixed,
+//! named set of queries through `Dataset::select` (each once untimed, then `--iterations`
+//! times) and the dashboard (`Dataset::dashboard`) for the full selection and a narrow one.
+//! Prints a table, then one JSON document (to `--json PATH`, else to stdout). With several
+//! runs the summary takes the median of each figure over the runs.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use trailview::analytics::generate::{generate, GenSpec, GenSummary};
+use trailview::analytics::{
+    check_query_text, Dataset, Field, FieldFilter, Query, Selection, CIS_FILTERS,
+};
+
+use crate::flags::Flags;
+
+#[path = "../src/bin/trailview-gen/flags.rs"]
+mod flags;
+
+const USAGE: &str =
+    "usage: query_latency [--events N] [--runs N] [--iterations N] [--seed S] [--json PATH]";
+
+struct Config {
+    events: u64,
+    seed: u64,
+    runs: usize,
+    iterations: usize,
+    json: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Config, String> {
+    let mut config = Config {
+        events: 100_000,
+        seed: 1,
+        runs: 1,
+        iterations: 20,
+        json: None,
+    };
+    let mut flags = Flags::from_env(USAGE);
+    while let Some(flag) = flags.next_flag() {
+        let count = |flags: &mut Flags| {
+            flags
+                .number(&flag)
+                .map(|n| usize::try_from(n.max(1)).unwrap_or(1))
+        };
+        match flag.as_str() {
+            "--events" => config.events = flags.number(&flag)?,
+            "--seed" => config.seed = flags.number(&flag)?,
+            "--runs" => config.runs = count(&mut flags)?,
+            "--iterations" => config.iterations = count(&mut flags)?,
+            "--json" => config.json = Some(PathBuf::from(flags.value(&flag)?)),
+            _ => return Err(flags.unknown(&flag)),
+        }
+    }
+    Ok(config)
+}
+
+/// One named query of the fixed set.
+struct NamedQuery {
+    name: &'static str,
+    query: Query,
+}
+
+fn text(name: &'static str, text: &str) -> NamedQuery {
+    NamedQuery {
+        name,
+        query: Query {
+            text: text.to_owned(),
+            ..Query::default()
+        },
+    }
+}
+
+/// The fixed query set: CloudWatch filter patterns, the short syntax, a CIS preset, free text
+/// and a field filter.
+fn queries() -> Vec<NamedQuery> {
+    let cis_4_1 = CIS_FILTERS
+        .iter()
+        .find(|(id, _, _)| *id == "4.1")
+        .map_or("", |(_, _, pattern)| *pattern);
+    vec![
+        text("pattern_equal", r#"{ $.eventName = "ConsoleLogin" }"#),
+        text("pattern_prefix", r#"{ $.eventName = "Describe*" }"#),
+        text(
+            "pattern_not_equal",
+            r#"{ $.userIdentity.type != "AssumedRole" }"#,
+        ),
+        text(
+            "pattern_numeric",
+            "{ $.requestParameters.durationSeconds >= 3600 }",
+        ),
+        text("pattern_not_exists", "{ $.errorCode NOT EXISTS }"),
+        text(
+            "pattern_is_null",
+            "{ $.responseElements IS NULL && $.readOnly IS FALSE }",
+        ),
+        text(
+            "pattern_and_or",
+            r#"{ ($.eventSource = "s3.amazonaws.com" && $.errorCode = "AccessDenied") || ($.eventName = "RunInstances" && $.userIdentity.type = "Root") }"#,
+        ),
+        text("pattern_regex", r"{ $.userAgent = %Terraform/1\.[0-9]+% }"),
+        text("cis_4_1", cis_4_1),
+        text("short_prefix", "eventName:Describe*"),
+        text("short_not_error", "-errorCode:*"),
+        text("short_nested", "requestParameters.bucketName:*"),
+        text("free_text", "terraform"),
+        NamedQuery {
+            name: "field_filter",
+            query: Query {
+                filters: vec![FieldFilter {
+                    field: Field::EventSource,
+                    value: "kms.amazonaws.com".to_owned(),
+                    exclude: false,
+                }],
+                ..Query::default()
+            },
+        },
+    ]
+}
+
+/// Latency figures, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[allow(clippy::struct_field_names)] // the unit belongs in the JSON keys
+struct Stats {
+    p50_ms: f64,
+    p95_ms: f64,
+    max_ms: f64,
+}
+
+fn stats(samples: &mut [Duration]) -> Stats {
+    samples.sort_unstable();
+    let at = |percent: usize| {
+        // Nearest rank.
+        let rank = (percent * samples.len()).div_ceil(100).max(1);
+        samples
+            .get(rank - 1)
+            .map_or(0.0, |sample| sample.as_secs_f64() * 1e3)
+    };
+    Stats {
+        p50_ms: at(50),
+        p95_ms: at(95),
+        max_ms: samples
+            .last()
+            .map_or(0.0, |sample| sample.as_secs_f64() * 1e3),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct QueryFigures {
+    name: &'static str,
+    text: String,
+    filters: String,
+    selected: usize,
+    #[serde(flatten)]
+    stats: Stats,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct DashboardFigures {
+    name: &'static str,
+    selected: usize,
+    #[serde(flatten)]
+    stats: Stats,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct RunFigures {
+    generate_seconds: f64,
+    ingest_seconds: f64,
+    ingest_events_per_second: f64,
+    ingest_mb_per_second: f64,
+    index_seconds: f64,
+    search_memory_bytes: usize,
+    search_bytes_per_event: f64,
+    queries: Vec<QueryFigures>,
+    dashboards: Vec<DashboardFigures>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    events: u64,
+    seed: u64,
+    runs: usize,
+    iterations: usize,
+    /// What the generator made.
+    #[serde(skip)]
+    corpus: GenSummary,
+    files: u64,
+    compressed_bytes: u64,
+    uncompressed_bytes: u64,
+    /// Peak resident memory of the process (Linux `VmHWM`), if known.
+    peak_rss_bytes: Option<u64>,
+    /// The median of each figure over the runs.
+    median: RunFigures,
+    per_run: Vec<RunFigures>,
+}
+
+/// Times `work` once untimed, then `iterations` times.
+// The wall clock is what a benchmark measures; clippy.toml bans it for wasm's sake only.
+#[allow(clippy::disallowed_methods)]
+fn time<T>(iterations: usize, mut work: impl FnMut() -> T) -> (T, Stats) {
+    let mut result = work();
+    let mut samples = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let started = Instant::now();
+        result = std::hint::black_box(work());
+        samples.push(started.elapsed());
+    }
+    (result, stats(&mut samples))
+}
+
+/// One run: generate and ingest, index, then the queries and dashboards.
+#[allow(clippy::disallowed_methods)] // timing, as above
+fn run(config: &Config, queries: &[NamedQuery]) -> (RunFigures, GenSummary) {
+    let mut dataset = Dataset::default();
+    let mut corpus = generate(&GenSpec::new(config.events, config.seed));
+    let mut generating = Duration::ZERO;
+    let mut ingesting = Duration::ZERO;
+    loop {
+        let started = Instant::now();
+        let Some(file) = corpus.next() else { break };
+        generating += started.elapsed();
+        let started = Instant::now();
+        dataset.ingest_file(&file.path, &file.bytes);
+        ingesting += started.elapsed();
+    }
+    let started = Instant::now();
+    dataset.commit();
+    ingesting += started.elapsed();
+    let summary = corpus.summary().clone();
+    let ledger = dataset.ledger();
+    assert_eq!(
+        (ledger.indexed, ledger.rejected),
+        (summary.events, 0),
+        "the corpus reads back whole"
+    );
+
+    let started = Instant::now();
+    dataset.prepare_search();
+    let index_seconds = started.elapsed().as_secs_f64();
+    let search_memory_bytes = dataset.search_memory_bytes();
+
+    let figures = queries
+        .iter()
+        .map(|named| {
+            let (selection, stats) = time(config.iterations, || dataset.select(&named.query));
+            QueryFigures {
+                name: named.name,
+                text: named.query.text.clone(),
+                filters: named
+                    .query
+                    .filters
+                    .iter()
+                    .map(|filter| format!("{}={}", filter.field.key(), filter.value))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                selected: selection.len(),
+                stats,
+            }
+        })
+        .collect();
+
+    let everything = Query::default();
+    let narrow = Query {
+        text: r#"{ $.eventName = "ConsoleLogin" }"#.to_owned(),
+        ..Query::default()
+    };
+    let dashboards = [("full", everything), ("narrow", narrow)]
+        .into_iter()
+        .map(|(name, query)| {
+            let selection: Selection = dataset.select(&query);
+            let (_, stats) = time(config.iterations, || dataset.dashboard(&selection, &query));
+            DashboardFigures {
+                name,
+                selected: selection.len(),
+                stats,
+            }
+        })
+        .collect();
+
+    let ingest_seconds = ingesting.as_secs_f64();
+    let events = summary.events as f64;
+    let figures = RunFigures {
+        generate_seconds: generating.as_secs_f64(),
+        ingest_seconds,
+        ingest_events_per_second: events / ingest_seconds.max(1e-9),
+        ingest_mb_per_second: summary.uncompressed_bytes as f64 / 1e6 / ingest_seconds.max(1e-9),
+        index_seconds,
+        search_memory_bytes,
+        search_bytes_per_event: search_memory_bytes as f64 / events.max(1.0),
+        queries: figures,
+        dashboards,
+    };
+    (figures, summary)
+}
+
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The median of every figure over the runs (the largest `max`).
+fn median_run(runs: &[RunFigures]) -> RunFigures {
+    let of = |pick: &dyn Fn(&RunFigures) -> f64| median(runs.iter().map(pick));
+    let stats_of = |pick: &dyn Fn(&RunFigures) -> Stats| Stats {
+        p50_ms: median(runs.iter().map(|run| pick(run).p50_ms)),
+        p95_ms: median(runs.iter().map(|run| pick(run).p95_ms)),
+        max_ms: runs.iter().map(|run| pick(run).max_ms).fold(0.0, f64::max),
+    };
+    let first = &runs[0];
+    RunFigures {
+        generate_seconds: of(&|run| run.generate_seconds),
+        ingest_seconds: of(&|run| run.ingest_seconds),
+        ingest_events_per_second: of(&|run| run.ingest_events_per_second),
+        ingest_mb_per_second: of(&|run| run.ingest_mb_per_second),
+        index_seconds: of(&|run| run.index_seconds),
+        search_memory_bytes: first.search_memory_bytes,
+        search_bytes_per_event: first.search_bytes_per_event,
+        queries: first
+            .queries
+            .iter()
+            .enumerate()
+            .map(|(index, query)| QueryFigures {
+                stats: stats_of(&|run| run.queries[index].stats),
+                ..query.clone()
+            })
+            .collect(),
+        dashboards: first
+            .dashboards
+            .iter()
+            .enumerate()
+            .map(|(index, dashboard)| DashboardFigures {
+                stats: stats_of(&|run| run.dashboards[index].stats),
+                ..dashboard.clone()
+            })
+            .collect(),
+    }
+}
+
+/// Peak resident memory from `/proc/self/status`, on Linux.
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1_024)
+}
+
+fn table(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
+    let m = &report.median;
+    writeln!(
+        out,
+        "corpus: {} (seed {}); {} run(s), {} timed iterations per query; medians over runs",
+        report.corpus, report.seed, report.runs, report.iterations
+    )?;
+    writeln!(
+        out,
+        "ingest: {:.2} s, {:.0} events/s, {:.0} MB/s of JSON (generation apart: {:.2} s)",
+        m.ingest_seconds, m.ingest_events_per_second, m.ingest_mb_per_second, m.generate_seconds
+    )?;
+    writeln!(
+        out,
+        "search index: built in {:.2} s, {:.1} MB, {:.1} bytes/event",
+        m.index_seconds,
+        m.search_memory_bytes as f64 / 1e6,
+        m.search_bytes_per_event
+    )?;
+    if let Some(rss) = report.peak_rss_bytes {
+        writeln!(out, "peak RSS: {:.0} MB", rss as f64 / 1e6)?;
+    }
+    writeln!(
+        out,
+        "\n{:<24} {:>9} {:>9} {:>9} {:>9}  query",
+        "name", "selected", "p50 ms", "p95 ms", "max ms"
+    )?;
+    for query in &m.queries {
+        let shown = if query.text.is_empty() {
+            format!("filters: {}", query.filters)
+        } else {
+            query.text.clone()
+        };
+        writeln!(
+            out,
+            "{:<24} {:>9} {:>9.2} {:>9.2} {:>9.2}  {}",
+            query.name,
+            query.selected,
+            query.stats.p50_ms,
+            query.stats.p95_ms,
+            query.stats.max_ms,
+            shown.chars().take(90).collect::<String>()
+        )?;
+    }
+    for dashboard in &m.dashboards {
+        writeln!(
+            out,
+            "{:<24} {:>9} {:>9.2} {:>9.2} {:>9.2}  Dataset::dashboard",
+            format!("dashboard_{}", dashboard.name),
+            dashboard.selected,
+            dashboard.stats.p50_ms,
+            dashboard.stats.p95_ms,
+            dashboard.stats.max_ms
+        )?;
+    }
+    Ok(())
+}
+
+fn main() -> std::process::ExitCode {
+    let config = match parse_args() {
+        Ok(config) => config,
+        Err(message) => {
+            let _ = writeln!(std::io::stderr(), "{message}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let queries = queries();
+    for named in &queries {
+        if let Err(error) = check_query_text(&named.query.text) {
+            let _ = writeln!(std::io::stderr(), "{}: {error}", named.name);
+            return std::process::ExitCode::FAILURE;
+        }
+    }
+    let mut runs = Vec::new();
+    let mut summary = GenSummary::default();
+    for index in 0..config.runs {
+        let _ = writeln!(
+            std::io::stderr(),
+            "run {}/{}: {} events",
+            index + 1,
+            config.runs,
+            config.events
+        );
+        let (figures, corpus) = run(&config, &queries);
+        runs.push(figures);
+        summary = corpus;
+    }
+    let report = Report {
+        events: summary.events,
+        seed: config.seed,
+        runs: config.runs,
+        iterations: config.iterations,
+        files: summary.files,
+        compressed_bytes: summary.compressed_bytes,
+        uncompressed_bytes: summary.uncompressed_bytes,
+        corpus: summary,
+        peak_rss_bytes: peak_rss_bytes(),
+        median: median_run(&runs),
+        per_run: runs,
+    };
+    let mut stdout = std::io::stdout().lock();
+    let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+    let written = table(&report, &mut stdout).and_then(|()| match &config.json {
+        Some(path) => std::fs::write(path, format!("{json}\n")),
+        None => writeln!(stdout, "\n{json}"),
+    });
+    match written {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "{error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
