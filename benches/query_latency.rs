@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use trailview::analytics::generate::{generate, GenSpec, GenSummary};
 use trailview::analytics::{
-    check_query_text, Dataset, Field, FieldFilter, Query, Selection, CIS_FILTERS,
+    check_query_text, Dataset, Field, FieldFilter, Lookup, LookupAttribute, PathFilter, Query,
+    Selection, Sort, CIS_FILTERS,
 };
 
 use crate::flags::Flags;
@@ -116,6 +117,36 @@ fn queries() -> Vec<NamedQuery> {
         text("short_nested", "requestParameters.bucketName:*"),
         text("free_text", "terraform"),
         NamedQuery {
+            name: "path_filter",
+            query: Query {
+                paths: vec![PathFilter {
+                    path: "userIdentity.type".to_owned(),
+                    value: "IAMUser".to_owned(),
+                    exclude: false,
+                }],
+                ..Query::default()
+            },
+        },
+        NamedQuery {
+            name: "lookup_read_only",
+            query: Query {
+                lookups: vec![Lookup {
+                    attribute: LookupAttribute::ReadOnly,
+                    value: "false".to_owned(),
+                }],
+                ..Query::default()
+            },
+        },
+        NamedQuery {
+            name: "toggles",
+            query: Query {
+                errors_only: true,
+                writes_only: true,
+                hide_aws_service: true,
+                ..Query::default()
+            },
+        },
+        NamedQuery {
             name: "field_filter",
             query: Query {
                 filters: vec![FieldFilter {
@@ -206,6 +237,89 @@ struct Report {
     per_run: Vec<RunFigures>,
 }
 
+/// The explore operations over everything loaded: a pivot on the busiest access key, facet
+/// values of a few fields (one where every value is unique), the table sorted by a field and
+/// by a nested path, and a window of rows with a nested column.
+fn explore_figures(dataset: &Dataset, iterations: usize) -> Vec<QueryFigures> {
+    let everything = dataset.select(&Query::default());
+    let figure = |name: &'static str, text: String, selected: usize, stats: Stats| QueryFigures {
+        name,
+        text,
+        filters: String::new(),
+        selected,
+        stats,
+    };
+    let mut figures = Vec::new();
+    let busiest_key = dataset
+        .facet_values(&everything, "userIdentity.accessKeyId", "", 1)
+        .values
+        .into_iter()
+        .next()
+        .map(|(value, _)| value)
+        .unwrap_or_default();
+    let pivot = Query {
+        pivot: Some(busiest_key.clone()),
+        ..Query::default()
+    };
+    let (selection, stats) = time(iterations, || dataset.select(&pivot));
+    figures.push(figure(
+        "pivot_access_key",
+        format!("pivot {busiest_key}"),
+        selection.len(),
+        stats,
+    ));
+    for (name, path) in [
+        ("facet_event_name", "eventName"),
+        ("facet_nested", "requestParameters.bucketName"),
+        ("facet_unique", "requestID"),
+    ] {
+        let (values, stats) = time(iterations, || {
+            dataset.facet_values(&everything, path, "", 10)
+        });
+        figures.push(figure(
+            name,
+            format!("facet_values {path} top 10"),
+            values.distinct,
+            stats,
+        ));
+    }
+    for (name, column) in [
+        ("sort_caller", "caller"),
+        ("sort_nested", "requestParameters.bucketName"),
+    ] {
+        let sort = Sort {
+            column: column.to_owned(),
+            descending: false,
+        };
+        let (ordered, stats) = time(iterations, || dataset.sorted(&everything, &sort));
+        figures.push(figure(
+            name,
+            format!("sorted by {column}"),
+            ordered.len(),
+            stats,
+        ));
+    }
+    let columns: Vec<String> = [
+        "time",
+        "eventName",
+        "caller",
+        "requestParameters.bucketName",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let middle = everything.len() / 2;
+    let (rows, stats) = time(iterations, || {
+        dataset.table_rows(&everything, &columns, middle, 40)
+    });
+    figures.push(figure(
+        "table_rows",
+        "40 rows with a nested column".to_owned(),
+        rows.len(),
+        stats,
+    ));
+    figures
+}
+
 /// Times `work` once untimed, then `iterations` times.
 // The wall clock is what a benchmark measures; clippy.toml bans it for wasm's sake only.
 #[allow(clippy::disallowed_methods)]
@@ -251,7 +365,7 @@ fn run(config: &Config, queries: &[NamedQuery]) -> (RunFigures, GenSummary) {
     let index_seconds = started.elapsed().as_secs_f64();
     let search_memory_bytes = dataset.search_memory_bytes();
 
-    let figures = queries
+    let figures: Vec<QueryFigures> = queries
         .iter()
         .map(|named| {
             let (selection, stats) = time(config.iterations, || dataset.select(&named.query));
@@ -272,6 +386,8 @@ fn run(config: &Config, queries: &[NamedQuery]) -> (RunFigures, GenSummary) {
         .collect();
 
     let everything = Query::default();
+    let mut figures: Vec<QueryFigures> = figures;
+    figures.extend(explore_figures(&dataset, config.iterations));
     let narrow = Query {
         text: r#"{ $.eventName = "ConsoleLogin" }"#.to_owned(),
         ..Query::default()

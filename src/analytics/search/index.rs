@@ -375,18 +375,20 @@ impl TermIndex {
     }
 
     fn free_text(&self, needle: &str, n_events: u32) -> Bitset {
-        // Each distinct text is tested once, however many paths hold it.
-        let mut verdict_by_text: FxHashMap<u32, bool> = FxHashMap::default();
+        // Each distinct text is tested once, however many paths hold it: 0 untested, 1 no, 2 yes.
+        let mut verdict_by_text = vec![0u8; self.strings.len()];
         let mut selected = Bitset::empty(n_events);
         for term in &self.terms {
             if !matches!(term.kind, Kind::String | Kind::Number) {
                 continue;
             }
-            let leaf = self.leaf(term);
-            let verdict = *verdict_by_text
-                .entry(term.text)
-                .or_insert_with(|| contains_text(needle, leaf));
-            if verdict {
+            let Some(verdict) = verdict_by_text.get_mut(term.text as usize) else {
+                continue;
+            };
+            if *verdict == 0 {
+                *verdict = 1 + u8::from(contains_text(needle, self.leaf(term)));
+            }
+            if *verdict == 2 {
                 for &event in &term.events {
                     selected.insert(event);
                 }

@@ -122,14 +122,49 @@ impl Glob {
 /// only.
 pub(super) fn contains_text(lowered_needle: &str, leaf: Leaf<'_>) -> bool {
     match leaf {
-        Leaf::String(text) | Leaf::Number(text, _) => text.to_lowercase().contains(lowered_needle),
+        Leaf::String(text) | Leaf::Number(text, _) => contains_ignoring_case(text, lowered_needle),
         Leaf::Bool(_) | Leaf::Null => false,
     }
+}
+
+/// Whether `text`, lower-cased, contains `lowered_needle`. ASCII text is searched in place
+/// (lower-casing it is byte by byte); other text is lower-cased first, since a non-ASCII
+/// character may lower-case to an ASCII one (the Kelvin sign to `k`).
+fn contains_ignoring_case(text: &str, lowered_needle: &str) -> bool {
+    if !text.is_ascii() {
+        return text.to_lowercase().contains(lowered_needle);
+    }
+    let (haystack, needle) = (text.as_bytes(), lowered_needle.as_bytes());
+    if needle.is_empty() {
+        return true;
+    }
+    haystack.windows(needle.len()).any(|window| {
+        window
+            .iter()
+            .zip(needle)
+            .all(|(byte, wanted)| byte.to_ascii_lowercase() == *wanted)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_text_ignores_case_in_ascii_and_beyond() {
+        let found = |text: &str, needle: &str| contains_text(needle, Leaf::String(text));
+        assert!(found("TerraForm/1.5", "terraform"));
+        assert!(found("abc", ""));
+        assert!(!found("ab", "abc"));
+        assert!(!found("TERRA FORM", "terraform"));
+        assert!(
+            found("\u{212A}ey", "key"),
+            "the Kelvin sign lower-cases to k"
+        );
+        assert!(found("Ärger", "ärg"));
+        assert!(found("x ÄRGER", "ärg"));
+        assert!(!found("ÄRGER", "ÄRG"), "the needle comes lower-cased");
+    }
 
     #[test]
     fn glob_places_wildcards_anywhere_and_ignores_case() {
