@@ -22,6 +22,7 @@ pub fn Header() -> impl IntoView {
         state.query.set(crate::analytics::Query::default());
         state.open_event.set(None);
         state.compare.set(Vec::new());
+        state.index_stopped.set(false);
         state.compare_open.set(false);
         state.progress.set(Progress::default());
         state.last_load.set(None);

@@ -1,6 +1,7 @@
 //! Builds the field index (facets, query text, path filters) in the background once a batch
 //! has loaded: in slices sized to about 12 ms each, yielding between them, so the page stays
 //! responsive and queries are answered meanwhile (events not yet indexed are read one by one).
+//! It stops at a memory budget rather than risk the tab.
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
@@ -12,6 +13,24 @@ use crate::ui::state::{AppState, LoadState};
 /// Time one slice of indexing aims at.
 const SLICE_MS: f64 = 12.0;
 
+/// Indexing stops once the page's WebAssembly memory passes this (the index costs about 1 KB
+/// per event; wasm32 cannot pass 4 GB, and a failed allocation would lose the tab): what is
+/// loaded stays usable, and queries read the events not indexed one by one.
+const MEMORY_BUDGET_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// The size of the page's WebAssembly memory, in bytes.
+pub fn wasm_memory_bytes() -> f64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map_or(0.0, |memory| {
+            memory
+                .buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map_or(0.0, |buffer| f64::from(buffer.byte_length()))
+        })
+}
+
 /// Starts indexing whenever events are stored that the index lacks and no batch is loading.
 pub fn keep_indexed(state: AppState) {
     let running = StoredValue::new(false);
@@ -20,13 +39,17 @@ pub fn keep_indexed(state: AppState) {
         let loading = state
             .progress
             .with(|progress| progress.state == LoadState::Loading);
-        if loading || running.get_value() {
+        if loading || running.get_value() || state.index_stopped.get_untracked() {
             return;
         }
         running.set_value(true);
         spawn_local(async move {
             let mut slice = 500usize;
             loop {
+                if wasm_memory_bytes() > MEMORY_BUDGET_BYTES {
+                    state.index_stopped.set(true);
+                    break;
+                }
                 let started = now_ms();
                 let (indexed, total) = state.engine.index_some(slice);
                 state.index_progress.set((indexed, total));

@@ -83,6 +83,8 @@ pub struct AppState {
     pub local_time: RwSignal<bool>,
     /// Events in the field index, and events stored: (indexed, total).
     pub index_progress: RwSignal<(u32, u32)>,
+    /// Whether indexing stopped at the memory budget.
+    pub index_stopped: RwSignal<bool>,
     /// Loading progress.
     pub progress: RwSignal<Progress>,
     /// The last finished batch.
@@ -123,10 +125,11 @@ impl AppState {
         let index_progress = RwSignal::new((0u32, 0u32));
         // Fields are listed again when indexing ends, not at every slice of it (the memo keeps
         // its value, so nothing downstream runs meanwhile).
+        let index_stopped = RwSignal::new(false);
         let facet_fields = Memo::new(move |previous: Option<&Vec<FacetField>>| {
             let (indexed, total) = index_progress.get();
             match previous {
-                Some(previous) if indexed < total => previous.clone(),
+                Some(previous) if indexed < total && !index_stopped.get() => previous.clone(),
                 _ => engine.facet_fields(),
             }
         });
@@ -149,6 +152,7 @@ impl AppState {
             sort,
             local_time: RwSignal::new(false),
             index_progress,
+            index_stopped,
             progress: RwSignal::new(Progress::default()),
             last_load: RwSignal::new(None),
             selection,
