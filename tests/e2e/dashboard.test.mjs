@@ -747,6 +747,22 @@ test('16. explore: facets, quick filters, sort and keys, click-to-filter, relate
   await statIs(count((r) => r.eventName === someName), `lookup eventName = ${someName}`);
   await clearFilters();
 
+  // Time range: the last hour of the data, then a custom range typed in UTC.
+  const times = records.map((r) => parseTime(r.eventTime)).filter((ms) => ms !== null);
+  const last = Math.max(...times);
+  await page.selectOption(testid('time-range'), '60');
+  await statIs(times.filter((ms) => ms > last - 3_600_000 && ms <= last).length, 'last hour of the data');
+  await page.selectOption(testid('time-range'), 'custom');
+  const from = Math.min(...times) + 3_600_000;
+  const to = from + 6 * 3_600_000;
+  const typed = (ms) => new Date(ms).toISOString().slice(0, 19);
+  await page.locator(testid('time-from')).fill(typed(from));
+  await page.locator(testid('time-to')).fill(typed(to));
+  await page.locator(testid('time-apply')).click();
+  await statIs(times.filter((ms) => ms >= Math.floor(from / 1000) * 1000 && ms < Math.floor(to / 1000) * 1000).length, 'a custom range');
+  await page.selectOption(testid('time-range'), 'all');
+  await statIs(total, 'all time again');
+
   // Sort by event name, both ways; the rows in view follow.
   const visibleCells = (column) => page.$$eval(testid('event-row'), (rows, column) => {
     const heads = [...document.querySelectorAll('[data-testid="sort-header"]')].map((head) => head.getAttribute('data-column'));
