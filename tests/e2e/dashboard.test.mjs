@@ -882,6 +882,53 @@ test('16. explore: facets, quick filters, sort and keys, click-to-filter, relate
   fs.rmSync(exportDir, { recursive: true, force: true });
 }));
 
+test('17. local time: the table, the range chip and a typed range follow the browser time zone', { skip, timeout: 2 * TIMEOUT }, async () => {
+  // A zone with a half-hour offset and no daylight saving: UTC+05:30 all year.
+  const kolkata = await launch({ timezoneId: 'Asia/Kolkata' });
+  try {
+    const page = await kolkata.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.locator(testid('demo-button')).waitFor({ state: 'visible' });
+    const expected = computeExpected(TRAIL);
+    const records = expected.records.map((entry) => entry.record);
+    await uploadFolder(page, TRAIL);
+    await waitForLoad(page, listFiles(TRAIL).length);
+    const shift = 330 * 60_000;
+    const shown = (ms) => new Date(ms + shift).toISOString().slice(0, 19).replace('T', ' ');
+    const firstRow = async () => {
+      const id = await page.getAttribute(`${testid('event-row')}[data-position="0"]`, 'data-event-id');
+      const text = await page.locator(`${testid('event-row')}[data-position="0"] > span:nth-child(2)`).textContent();
+      return { record: records.find((r) => r.eventID === id), text };
+    };
+    let row = await firstRow();
+    assert.equal(row.text, formatTime(parseTime(row.record.eventTime)).replace('T', ' ').replace('Z', ''), 'UTC by default');
+    await page.locator('.tv-segmented__item >> text=Local').click();
+    assert.equal(await page.getAttribute(testid('time-zone'), 'data-value'), 'local');
+    row = await eventually(firstRow, (r) => r.text === shown(parseTime(r.record.eventTime)));
+    assert.equal(row.text, shown(parseTime(row.record.eventTime)), 'the first row in UTC+05:30');
+    assert.match(await page.locator(`${testid('sort-header')}[data-column="time"]`).textContent(), /local/i);
+
+    // A range typed in local time selects the events of that UTC span.
+    const times = records.map((r) => parseTime(r.eventTime)).filter((ms) => ms !== null);
+    const from = Math.floor((Math.min(...times) + 3_600_000) / 1000) * 1000;
+    const to = from + 4 * 3_600_000;
+    const typed = (ms) => new Date(ms + shift).toISOString().slice(0, 19);
+    await page.selectOption(testid('time-range'), 'custom');
+    await page.locator(testid('time-from')).fill(typed(from));
+    await page.locator(testid('time-to')).fill(typed(to));
+    await page.locator(testid('time-apply')).click();
+    const want = times.filter((ms) => ms >= from && ms < to).length;
+    const shot = await eventually(() => snapshot(page), (s) => s.stats.events === want);
+    assert.equal(shot.stats.events, want, 'stat-events for a local range');
+    const chip = page.locator(`${testid('filter-chip')}[data-field="time"]`);
+    assert.match(await chip.textContent(), /UTC\+05:30/);
+    assert.equal(await chip.getAttribute('data-value'), `${formatTime(from)}/${formatTime(to)}`);
+    kolkata.assertClean();
+  } finally {
+    await kolkata.close();
+  }
+});
+
 /** Every string, number or boolean text at a generalised path (`a.b`, `a[].b`) of a record. */
 function pathValues(record, generalised) {
   let current = [record];

@@ -94,12 +94,13 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * Starts the server for `root` and a headless Chromium with a fresh profile.
+ * Starts the server for `root` and a headless Chromium with a fresh profile (in the time zone
+ * `timezoneId` when given).
  * Returns a session: { server, context, problems, requests, newPage(), assertClean(), close() }.
  * `problems` collects page errors and console errors of every page and worker;
  * `requests` every URL requested by the context's pages and workers.
  */
-export async function launch({ root = distDir(), prefix = '/' } = {}) {
+export async function launch({ root = distDir(), prefix = '/', timezoneId } = {}) {
   const server = await serve(root, prefix);
   const profile = await fsp.mkdtemp(path.join(os.tmpdir(), 'trailview-e2e-'));
   let context;
@@ -109,6 +110,7 @@ export async function launch({ root = distDir(), prefix = '/' } = {}) {
       headless: true,
       viewport: { width: 1440, height: 900 },
       args: CHROMIUM_ARGS,
+      ...(timezoneId ? { timezoneId } : {}),
     });
   } catch (error) {
     await server.close();
