@@ -2,58 +2,142 @@
 //!
 //! Id 0 is always the empty string, so "no value" needs no `Option` in the columns, and counting
 //! by value is an array indexed by id.
+//!
+//! Each text is stored once: all texts sit end to end in one `String`, id `i` spanning from the
+//! end of id `i - 1` to `ends[i]`, and the hash table holds bare ids, hashing and comparing the
+//! text they point at. Ends are kept as `u32`; the (rare) points where the arena passes a
+//! multiple of 4 GiB are listed apart, so any size is exact.
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 /// A dictionary of distinct strings, each given a dense id in order of first appearance.
 #[derive(Debug, Clone)]
 pub struct Dictionary {
-    id_by_text: FxHashMap<Box<str>, u32>,
-    texts: Vec<Box<str>>,
+    /// Every text, end to end.
+    arena: String,
+    /// The end of each id's text in `arena`, modulo 2^32.
+    ends: Vec<u32>,
+    /// Ids whose end lies in a later 4 GiB span than the previous id's end, once per span passed.
+    wraps: Vec<u32>,
+    /// Ids, found by the hash of their text.
+    table: HashTable<u32>,
 }
 
 impl Default for Dictionary {
     fn default() -> Self {
         let mut dictionary = Self {
-            id_by_text: FxHashMap::default(),
-            texts: Vec::new(),
+            arena: String::new(),
+            ends: Vec::new(),
+            wraps: Vec::new(),
+            table: HashTable::new(),
         };
         dictionary.intern("");
         dictionary
     }
 }
 
+fn hash_text(text: &str) -> u64 {
+    FxBuildHasher.hash_one(text)
+}
+
 impl Dictionary {
     /// The id of `text`, adding it if it is new.
     pub fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&id) = self.id_by_text.get(text) {
+        let hash = hash_text(text);
+        if let Some(&id) = self.table.find(hash, |&id| self.text(id) == text) {
             return id;
         }
-        let id = self.texts.len() as u32;
-        self.texts.push(text.into());
-        self.id_by_text.insert(text.into(), id);
+        let id = self.ends.len() as u32;
+        let start = self.arena.len() as u64;
+        self.arena.push_str(text);
+        let end = self.arena.len() as u64;
+        for _ in (start >> 32)..(end >> 32) {
+            self.wraps.push(id);
+        }
+        self.ends.push(end as u32);
+        let Self {
+            arena,
+            ends,
+            wraps,
+            table,
+        } = self;
+        table.insert_unique(hash, id, |&id| hash_text(span(arena, ends, wraps, id)));
         id
     }
 
     /// The id of `text` if it has been seen.
     pub fn lookup(&self, text: &str) -> Option<u32> {
-        self.id_by_text.get(text).copied()
+        self.table
+            .find(hash_text(text), |&id| self.text(id) == text)
+            .copied()
     }
 
     /// The text of `id`; the empty string for an id this dictionary never gave out.
     pub fn text(&self, id: u32) -> &str {
-        self.texts.get(id as usize).map_or("", |text| text)
+        span(&self.arena, &self.ends, &self.wraps, id)
     }
 
     /// The number of distinct strings, the empty string included.
     pub fn len(&self) -> usize {
-        self.texts.len()
+        self.ends.len()
     }
 
     /// Whether only the empty string is present.
     pub fn is_empty(&self) -> bool {
-        self.texts.len() <= 1
+        self.ends.len() <= 1
     }
+
+    /// Heap bytes held: the texts, their ends and the hash table.
+    pub fn memory_bytes(&self) -> usize {
+        self.arena.capacity()
+            + (self.ends.capacity() + self.wraps.capacity()) * std::mem::size_of::<u32>()
+            + table_bytes(self.table.capacity(), std::mem::size_of::<u32>())
+    }
+}
+
+/// The text of `id` in an arena described by `ends` and `wraps`.
+fn span<'a>(arena: &'a str, ends: &[u32], wraps: &[u32], id: u32) -> &'a str {
+    let Some(&end) = ends.get(id as usize) else {
+        return "";
+    };
+    let start = match id.checked_sub(1) {
+        Some(previous) => offset(ends, wraps, previous),
+        None => Some(0),
+    };
+    let end = if wraps.is_empty() {
+        Some(end as usize)
+    } else {
+        offset(ends, wraps, id)
+    };
+    match (start, end) {
+        (Some(start), Some(end)) => arena.get(start..end).unwrap_or(""),
+        _ => "",
+    }
+}
+
+/// The end of `id`'s text in the arena, with the 4 GiB spans passed up to it.
+fn offset(ends: &[u32], wraps: &[u32], id: u32) -> Option<usize> {
+    let low = u64::from(*ends.get(id as usize)?);
+    let spans = wraps.partition_point(|&wrap| wrap <= id) as u64;
+    usize::try_from((spans << 32) | low).ok()
+}
+
+/// Approximate heap bytes of a hashbrown table of `capacity` entries of `slot` bytes each: its
+/// buckets (a power of two, at most 7/8 full) with one control byte each, plus one group of
+/// trailing control bytes.
+pub(crate) fn table_bytes(capacity: usize, slot: usize) -> usize {
+    if capacity == 0 {
+        return 0;
+    }
+    let buckets = if capacity < 8 {
+        (capacity + 1).next_power_of_two()
+    } else {
+        (capacity.saturating_mul(8) / 7).next_power_of_two()
+    };
+    buckets * (slot + 1) + 16
 }
 
 #[cfg(test)]
@@ -72,5 +156,44 @@ mod tests {
         assert_eq!(dictionary.text(99), "");
         assert_eq!(dictionary.lookup("c"), None);
         assert_eq!(dictionary.len(), 3);
+    }
+
+    #[test]
+    fn many_texts_round_trip_and_empty_texts_are_one_id() {
+        let mut dictionary = Dictionary::default();
+        let ids: Vec<u32> = (0..5000)
+            .map(|n| dictionary.intern(&format!("t{n}é")))
+            .collect();
+        for (n, &id) in ids.iter().enumerate() {
+            assert_eq!(dictionary.text(id), format!("t{n}é"));
+            assert_eq!(dictionary.lookup(&format!("t{n}é")), Some(id));
+            assert_eq!(dictionary.intern(&format!("t{n}é")), id);
+        }
+        assert_eq!(dictionary.intern(""), 0);
+        assert_eq!(dictionary.text(0), "");
+        assert!(dictionary.memory_bytes() > 5000 * 4);
+    }
+
+    #[test]
+    fn offsets_past_four_gib_are_exact() {
+        // Spans are found from the ends and wrap points alone, so no 4 GiB arena is needed.
+        let ends = [3, 10, 2, 5, 7];
+        let wraps = [2, 4, 4];
+        assert_eq!(offset(&ends, &wraps, 1), Some(10));
+        if usize::BITS == 64 {
+            assert_eq!(
+                offset(&ends, &wraps, 2),
+                usize::try_from((1u64 << 32) | 2).ok()
+            );
+            assert_eq!(
+                offset(&ends, &wraps, 3),
+                usize::try_from((1u64 << 32) | 5).ok()
+            );
+            assert_eq!(
+                offset(&ends, &wraps, 4),
+                usize::try_from((3u64 << 32) | 7).ok()
+            );
+        }
+        assert_eq!(offset(&ends, &wraps, 5), None);
     }
 }

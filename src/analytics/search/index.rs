@@ -6,13 +6,20 @@
 //! names and value texts share one dictionary. This file must never re-read JSON to answer a
 //! query, and must agree exactly with `eval::matches_value`.
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde_json::Value;
 
 use super::bitset::Bitset;
 use super::expr::{is_plain_key, quote, Comparison, Expr, Path, Step, TextMatch};
 use super::leaf::{contains_text, number_parts, number_value, passes_comparison, Glob, Leaf};
-use crate::analytics::model::intern::Dictionary;
+use crate::analytics::model::intern::{table_bytes, Dictionary};
+
+/// A posting with this bit set names a list in `TermIndex::lists`; one without it is the term's
+/// only event itself, so the many terms held by one event need no allocation of their own.
+const LIST: u32 = 1 << 31;
 
 /// The type of a leaf value; its text is interned separately.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,12 +67,43 @@ struct GeneralPath {
     last_event: Option<u32>,
 }
 
-/// A term: a value of some kind at some concrete path.
-#[derive(Debug, Clone)]
-struct Term {
-    kind: Kind,
-    text: u32,
-    events: Vec<u32>,
+/// The terms, column by column; a term is a value (kind, text id) at a concrete path node.
+#[derive(Debug, Clone, Default)]
+struct Terms {
+    node: Vec<u32>,
+    kind: Vec<Kind>,
+    text: Vec<u32>,
+    /// The term's only event when below [`LIST`], else `LIST | i` for `TermIndex::lists[i]`.
+    posting: Vec<u32>,
+}
+
+impl Terms {
+    fn len(&self) -> usize {
+        self.posting.len()
+    }
+
+    /// The (node, kind, text) key of `term`.
+    fn key(&self, term: u32) -> Option<(u32, Kind, u32)> {
+        let at = term as usize;
+        Some((
+            *self.node.get(at)?,
+            *self.kind.get(at)?,
+            *self.text.get(at)?,
+        ))
+    }
+
+    fn kind(&self, term: u32) -> Option<Kind> {
+        self.kind.get(term as usize).copied()
+    }
+
+    fn text(&self, term: u32) -> u32 {
+        self.text.get(term as usize).copied().unwrap_or(0)
+    }
+}
+
+/// The hash under which a term is filed in `TermIndex::term_by_key`.
+fn term_hash(key: (u32, Kind, u32)) -> u64 {
+    FxBuildHasher.hash_one(key)
 }
 
 /// An index of (path, value) terms with postings, built one record at a time.
@@ -77,8 +115,11 @@ pub struct TermIndex {
     generals: Vec<GeneralPath>,
     general_by_step: FxHashMap<(u32, GeneralStep), u32>,
     general_by_text: FxHashMap<String, u32>,
-    terms: Vec<Term>,
-    term_by_key: FxHashMap<(u32, Kind, u32), u32>,
+    terms: Terms,
+    /// The posting lists of terms held by more than one event (or by an id from [`LIST`] up).
+    lists: Vec<Vec<u32>>,
+    /// Term ids, found by the hash of their (node, kind, text) key.
+    term_by_key: HashTable<u32>,
     /// One bit per event id added.
     added: Vec<u64>,
     last_added: Option<u32>,
@@ -93,8 +134,9 @@ impl Default for TermIndex {
             generals: vec![GeneralPath::default()],
             general_by_step: FxHashMap::default(),
             general_by_text: FxHashMap::default(),
-            terms: Vec::new(),
-            term_by_key: FxHashMap::default(),
+            terms: Terms::default(),
+            lists: Vec::new(),
+            term_by_key: HashTable::new(),
             added: Vec::new(),
             last_added: None,
         }
@@ -163,23 +205,29 @@ impl TermIndex {
 
     fn add_leaf(&mut self, node: u32, kind: Kind, text: &str, event_idx: u32) {
         let text = self.strings.intern(text);
-        let term = if let Some(&term) = self.term_by_key.get(&(node, kind, text)) {
-            term
+        let key = (node, kind, text);
+        let hash = term_hash(key);
+        let Self {
+            terms, term_by_key, ..
+        } = self;
+        if let Some(&term) = term_by_key.find(hash, |&term| terms.key(term) == Some(key)) {
+            self.add_posting(term, event_idx);
         } else {
-            let term = self.terms.len() as u32;
-            self.terms.push(Term {
-                kind,
-                text,
-                events: Vec::new(),
-            });
-            self.term_by_key.insert((node, kind, text), term);
+            let term = terms.len() as u32;
+            let posting = if event_idx < LIST {
+                event_idx
+            } else {
+                self.lists.push(vec![event_idx]);
+                LIST | (self.lists.len() - 1) as u32
+            };
+            terms.node.push(node);
+            terms.kind.push(kind);
+            terms.text.push(text);
+            terms.posting.push(posting);
+            term_by_key.insert_unique(hash, term, |&term| terms.key(term).map_or(0, term_hash));
             if let Some(path) = self.nodes.get_mut(node as usize) {
                 path.terms.push(term);
             }
-            term
-        };
-        if let Some(term) = self.terms.get_mut(term as usize) {
-            push_once(&mut term.events, event_idx);
         }
         let general = self.nodes.get(node as usize).map_or(0, |path| path.general);
         if let Some(general) = self.generals.get_mut(general as usize) {
@@ -188,6 +236,43 @@ impl TermIndex {
                 general.leaf_events += 1;
             }
         }
+    }
+
+    /// Adds `event_idx` (not below any event already there) to the postings of `term`. A
+    /// second event moves the first into a list of its own (list ids stay below [`LIST`]: a
+    /// list costs at least 24 bytes, so 2^31 of them never fit in memory).
+    fn add_posting(&mut self, term: u32, event_idx: u32) {
+        let Some(posting) = self.terms.posting.get_mut(term as usize) else {
+            return;
+        };
+        if *posting & LIST == 0 {
+            if *posting != event_idx {
+                self.lists.push(vec![*posting, event_idx]);
+                *posting = LIST | (self.lists.len() - 1) as u32;
+            }
+        } else if let Some(events) = self.lists.get_mut((*posting & !LIST) as usize) {
+            push_once(events, event_idx);
+        }
+    }
+
+    /// The sorted events holding `term`.
+    fn events(&self, term: u32) -> &[u32] {
+        match self.terms.posting.get(term as usize) {
+            Some(posting) if posting & LIST == 0 => std::slice::from_ref(posting),
+            Some(posting) => self
+                .lists
+                .get((posting & !LIST) as usize)
+                .map_or(&[], Vec::as_slice),
+            None => &[],
+        }
+    }
+
+    /// The term with value `kind`, `text` at path node `node`, if any event holds it.
+    fn find_term(&self, node: u32, kind: Kind, text: u32) -> Option<u32> {
+        let key = (node, kind, text);
+        self.term_by_key
+            .find(term_hash(key), |&term| self.terms.key(term) == Some(key))
+            .copied()
     }
 
     /// The child of `parent` by `step`, created (with its generalised path) if new.
@@ -303,13 +388,11 @@ impl TermIndex {
                         n_events,
                         node.container_events.iter().copied(),
                     ));
-                    for term in node
-                        .terms
-                        .iter()
-                        .filter_map(|&term| self.terms.get(term as usize))
-                    {
-                        present
-                            .union_with(&Bitset::from_ids(n_events, term.events.iter().copied()));
+                    for &term in &node.terms {
+                        present.union_with(&Bitset::from_ids(
+                            n_events,
+                            self.events(term).iter().copied(),
+                        ));
                     }
                 }
                 let mut absent = self.added_events(n_events);
@@ -327,12 +410,8 @@ impl TermIndex {
                 };
                 for &node in nodes {
                     for kind in [Kind::String, Kind::Number, Kind::Bool] {
-                        if let Some(term) = self
-                            .term_by_key
-                            .get(&(node, kind, text))
-                            .and_then(|&term| self.terms.get(term as usize))
-                        {
-                            for &event in &term.events {
+                        if let Some(term) = self.find_term(node, kind, text) {
+                            for &event in self.events(term) {
                                 selected.insert(event);
                             }
                         }
@@ -354,7 +433,7 @@ impl TermIndex {
         let mut selected = Bitset::empty(n_events);
         for term in self.terms_at(nodes) {
             if test(self.leaf(term)) {
-                for &event in &term.events {
+                for &event in self.events(term) {
                     selected.insert(event);
                 }
             }
@@ -363,33 +442,30 @@ impl TermIndex {
     }
 
     /// Every term held at the path nodes `nodes`.
-    fn terms_at<'a>(&'a self, nodes: &'a [u32]) -> impl Iterator<Item = &'a Term> + 'a {
+    fn terms_at<'a>(&'a self, nodes: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
         nodes
             .iter()
             .filter_map(|&node| self.nodes.get(node as usize))
-            .flat_map(|node| {
-                node.terms
-                    .iter()
-                    .filter_map(|&term| self.terms.get(term as usize))
-            })
+            .flat_map(|node| node.terms.iter().copied())
     }
 
     fn free_text(&self, needle: &str, n_events: u32) -> Bitset {
         // Each distinct text is tested once, however many paths hold it: 0 untested, 1 no, 2 yes.
         let mut verdict_by_text = vec![0u8; self.strings.len()];
         let mut selected = Bitset::empty(n_events);
-        for term in &self.terms {
-            if !matches!(term.kind, Kind::String | Kind::Number) {
+        let kinds_and_texts = self.terms.kind.iter().zip(&self.terms.text);
+        for (term, (&kind, &text)) in (0u32..).zip(kinds_and_texts) {
+            if !matches!(kind, Kind::String | Kind::Number) {
                 continue;
             }
-            let Some(verdict) = verdict_by_text.get_mut(term.text as usize) else {
+            let Some(verdict) = verdict_by_text.get_mut(text as usize) else {
                 continue;
             };
             if *verdict == 0 {
                 *verdict = 1 + u8::from(contains_text(needle, self.leaf(term)));
             }
             if *verdict == 2 {
-                for &event in &term.events {
+                for &event in self.events(term) {
                     selected.insert(event);
                 }
             }
@@ -397,13 +473,13 @@ impl TermIndex {
         selected
     }
 
-    fn leaf(&self, term: &Term) -> Leaf<'_> {
-        let text = self.strings.text(term.text);
-        match term.kind {
-            Kind::String => Leaf::String(text),
-            Kind::Number => Leaf::Number(text, number_value(text)),
-            Kind::Bool => Leaf::Bool(text == "true"),
-            Kind::Null => Leaf::Null,
+    fn leaf(&self, term: u32) -> Leaf<'_> {
+        let text = self.strings.text(self.terms.text(term));
+        match self.terms.kind(term) {
+            Some(Kind::String) => Leaf::String(text),
+            Some(Kind::Number) => Leaf::Number(text, number_value(text)),
+            Some(Kind::Bool) => Leaf::Bool(text == "true"),
+            Some(Kind::Null) | None => Leaf::Null,
         }
     }
 
@@ -484,10 +560,13 @@ impl TermIndex {
         else {
             return (Vec::new(), 0);
         };
-        let mut terms_by_text: FxHashMap<u32, Vec<&Term>> = FxHashMap::default();
+        let mut terms_by_text: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for term in self.terms_at(&general.concrete) {
-            if term.kind != Kind::Null {
-                terms_by_text.entry(term.text).or_default().push(term);
+            if self.terms.kind(term) != Some(Kind::Null) {
+                terms_by_text
+                    .entry(self.terms.text(term))
+                    .or_default()
+                    .push(term);
             }
         }
         let filter = contains.to_lowercase();
@@ -498,14 +577,14 @@ impl TermIndex {
                 continue;
             }
             let count = if let [term] = terms.as_slice() {
-                term.events
+                self.events(*term)
                     .iter()
                     .filter(|&&event| within.contains(event))
                     .count()
             } else {
                 let mut events: Vec<u32> = terms
                     .iter()
-                    .flat_map(|term| term.events.iter().copied())
+                    .flat_map(|&term| self.events(term).iter().copied())
                     .filter(|&event| within.contains(event))
                     .collect();
                 events.sort_unstable();
@@ -537,8 +616,8 @@ impl TermIndex {
             return Vec::new();
         };
         self.terms_at(&general.concrete)
-            .filter(|term| term.kind != Kind::Null)
-            .map(|term| (term.text, term.events.as_slice()))
+            .filter(|&term| self.terms.kind(term) != Some(Kind::Null))
+            .map(|term| (self.terms.text(term), self.events(term)))
             .collect()
     }
 
@@ -566,12 +645,8 @@ impl TermIndex {
             }
             for &node in &general.concrete {
                 for kind in [Kind::String, Kind::Number, Kind::Bool] {
-                    if let Some(term) = self
-                        .term_by_key
-                        .get(&(node, kind, text))
-                        .and_then(|&term| self.terms.get(term as usize))
-                    {
-                        for &event in &term.events {
+                    if let Some(term) = self.find_term(node, kind, text) {
+                        for &event in self.events(term) {
                             selected.insert(event);
                         }
                     }
@@ -581,49 +656,51 @@ impl TermIndex {
         selected
     }
 
-    /// Approximate heap bytes held: dictionaries, path tree, terms and postings.
+    /// Approximate heap bytes held: dictionary, path tree, terms, postings and hash tables.
     pub fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
-        // A hash map entry costs its key and value plus about one control byte.
         fn map_bytes<K, V>(map: &FxHashMap<K, V>) -> usize {
-            map.capacity() * (size_of::<K>() + size_of::<V>() + 1)
+            table_bytes(map.capacity(), size_of::<(K, V)>())
         }
-        let strings: usize = (0..self.strings.len() as u32)
-            .map(|id| self.strings.text(id).len() * 2 + 2 * size_of::<Box<str>>() + 9)
-            .sum();
-        let nodes: usize = self
-            .nodes
-            .iter()
-            .map(|node| {
-                size_of::<PathNode>()
-                    + (node.index_children.capacity()
+        let nodes: usize = self.nodes.capacity() * size_of::<PathNode>()
+            + self
+                .nodes
+                .iter()
+                .map(|node| {
+                    (node.index_children.capacity()
                         + node.container_events.capacity()
                         + node.terms.capacity())
                         * size_of::<u32>()
-            })
-            .sum();
-        let generals: usize = self
-            .generals
-            .iter()
-            .map(|general| {
-                size_of::<GeneralPath>()
-                    + general.text.capacity() * 2
-                    + general.concrete.capacity() * size_of::<u32>()
-            })
-            .sum();
-        let terms: usize = self
-            .terms
-            .iter()
-            .map(|term| size_of::<Term>() + term.events.capacity() * size_of::<u32>())
-            .sum();
-        strings
+                })
+                .sum::<usize>();
+        let generals: usize = self.generals.capacity() * size_of::<GeneralPath>()
+            + self
+                .generals
+                .iter()
+                .map(|general| {
+                    general.text.capacity() * 2 + general.concrete.capacity() * size_of::<u32>()
+                })
+                .sum::<usize>();
+        let terms = (self.terms.node.capacity()
+            + self.terms.text.capacity()
+            + self.terms.posting.capacity())
+            * size_of::<u32>()
+            + self.terms.kind.capacity() * size_of::<Kind>();
+        let lists: usize = self.lists.capacity() * size_of::<Vec<u32>>()
+            + self
+                .lists
+                .iter()
+                .map(|events| events.capacity() * size_of::<u32>())
+                .sum::<usize>();
+        self.strings.memory_bytes()
             + nodes
             + generals
             + terms
+            + lists
             + map_bytes(&self.node_by_step)
             + map_bytes(&self.general_by_step)
             + map_bytes(&self.general_by_text)
-            + map_bytes(&self.term_by_key)
+            + table_bytes(self.term_by_key.capacity(), size_of::<u32>())
             + self.added.capacity() * size_of::<u64>()
     }
 }
