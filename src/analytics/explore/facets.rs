@@ -5,7 +5,7 @@
 //! Facets read the search index only: they cover indexed events ([`Dataset::index_some`]).
 
 use crate::analytics::query::Selection;
-use crate::analytics::search::Bitset;
+use crate::analytics::search::{Bitset, Postings};
 use crate::analytics::Dataset;
 
 /// A generalised path (`resources[].ARN`) and how many indexed events have a value there.
@@ -60,14 +60,14 @@ impl Dataset {
     ) -> FacetValues {
         let within = Bitset::from_ids(self.store.len() as u32, selection.ids().iter().copied());
         // Terms no selected event holds drop out before the sort that groups terms by text.
-        let mut postings: Vec<(u32, &[u32], usize)> = self
+        let mut postings: Vec<(u32, Postings<'_>, usize)> = self
             .search
             .path_postings(path)
             .into_iter()
             .filter_map(|(text, events)| {
                 let count = events
                     .iter()
-                    .filter(|&&event| within.contains(event))
+                    .filter(|&event| within.contains(event))
                     .count();
                 (count > 0).then_some((text, events, count))
             })
@@ -89,12 +89,7 @@ impl Dataset {
                 // One event can hold a value at several concrete paths: count it once.
                 scratch.clear();
                 for (_, events, _) in group {
-                    scratch.extend(
-                        events
-                            .iter()
-                            .copied()
-                            .filter(|&event| within.contains(event)),
-                    );
+                    scratch.extend(events.iter().filter(|&event| within.contains(event)));
                 }
                 scratch.sort_unstable();
                 scratch.dedup();

@@ -23,7 +23,7 @@ use super::leaf_texts;
 use crate::analytics::model::field::Field;
 use crate::analytics::model::time::{Millis, UNDATED};
 use crate::analytics::query::Selection;
-use crate::analytics::search::{Bitset, Path};
+use crate::analytics::search::{Bitset, Path, Postings};
 use crate::analytics::Dataset;
 
 /// The columns the table shows before the user picks any.
@@ -276,7 +276,7 @@ impl Dataset {
     fn path_ranks(&self, key: &str, path: &Path, ids: &[u32]) -> Vec<u32> {
         /// Who holds a value: a posting list of the index, or an event read from its record.
         enum Holder<'p> {
-            Posting(&'p [u32]),
+            Posting(Postings<'p>),
             Event(u32),
         }
         let n_events = self.store.len() as u32;
@@ -301,7 +301,7 @@ impl Dataset {
         // Only values some sorted event holds take part (they decide whether all are numbers).
         let mut items: Vec<(&str, Holder<'_>)> = postings
             .iter()
-            .filter(|(_, events)| events.iter().any(|&event| within.contains(event)))
+            .filter(|(_, events)| events.iter().any(|event| within.contains(event)))
             .map(|&(text, events)| (self.search.value_text(text), Holder::Posting(events)))
             .collect();
         for (event_idx, values) in &unindexed {
@@ -320,11 +320,11 @@ impl Dataset {
         for (rank, holder) in ranked(items) {
             match holder {
                 Holder::Posting(events) => {
-                    for &event_idx in events {
+                    events.iter().for_each(|event_idx| {
                         if within.contains(event_idx) {
                             lower(event_idx, rank);
                         }
-                    }
+                    });
                 }
                 Holder::Event(event_idx) => lower(event_idx, rank),
             }

@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::bitset::Bitset;
 use super::expr::{is_plain_key, quote, Comparison, Expr, Path, Step, TextMatch};
 use super::leaf::{contains_text, number_parts, number_value, passes_comparison, Glob, Leaf};
+use super::postings::{PackedList, Postings};
 use crate::analytics::model::intern::{table_bytes, Dictionary};
 
 /// A posting with this bit set names a list in `TermIndex::lists`; one without it is the term's
@@ -52,7 +53,7 @@ struct PathNode {
     /// Its children reached by an array position, for `[]` and name steps into arrays.
     index_children: Vec<u32>,
     /// Events in which the value here is an object or an array.
-    container_events: Vec<u32>,
+    container_events: PackedList,
     /// The terms at this path.
     terms: Vec<u32>,
 }
@@ -117,7 +118,7 @@ pub struct TermIndex {
     general_by_text: FxHashMap<String, u32>,
     terms: Terms,
     /// The posting lists of terms held by more than one event (or by an id from [`LIST`] up).
-    lists: Vec<Vec<u32>>,
+    lists: Vec<PackedList>,
     /// Term ids, found by the hash of their (node, kind, text) key.
     term_by_key: HashTable<u32>,
     /// One bit per event id added.
@@ -199,7 +200,7 @@ impl TermIndex {
 
     fn mark_container(&mut self, node: u32, event_idx: u32) {
         if let Some(path) = self.nodes.get_mut(node as usize) {
-            push_once(&mut path.container_events, event_idx);
+            path.container_events.push_once(event_idx);
         }
     }
 
@@ -217,7 +218,7 @@ impl TermIndex {
             let posting = if event_idx < LIST {
                 event_idx
             } else {
-                self.lists.push(vec![event_idx]);
+                self.lists.push(PackedList::one(event_idx));
                 LIST | (self.lists.len() - 1) as u32
             };
             terms.node.push(node);
@@ -247,23 +248,23 @@ impl TermIndex {
         };
         if *posting & LIST == 0 {
             if *posting != event_idx {
-                self.lists.push(vec![*posting, event_idx]);
+                self.lists.push(PackedList::pair(*posting, event_idx));
                 *posting = LIST | (self.lists.len() - 1) as u32;
             }
         } else if let Some(events) = self.lists.get_mut((*posting & !LIST) as usize) {
-            push_once(events, event_idx);
+            events.push_once(event_idx);
         }
     }
 
     /// The sorted events holding `term`.
-    fn events(&self, term: u32) -> &[u32] {
+    fn events(&self, term: u32) -> Postings<'_> {
         match self.terms.posting.get(term as usize) {
-            Some(posting) if posting & LIST == 0 => std::slice::from_ref(posting),
+            Some(&posting) if posting & LIST == 0 => Postings::one(posting),
             Some(posting) => self
                 .lists
                 .get((posting & !LIST) as usize)
-                .map_or(&[], Vec::as_slice),
-            None => &[],
+                .map_or(Postings::none(), PackedList::postings),
+            None => Postings::none(),
         }
     }
 
@@ -384,15 +385,14 @@ impl TermIndex {
                     .iter()
                     .filter_map(|&node| self.nodes.get(node as usize))
                 {
-                    present.union_with(&Bitset::from_ids(
-                        n_events,
-                        node.container_events.iter().copied(),
-                    ));
+                    node.container_events
+                        .postings()
+                        .iter()
+                        .for_each(|event| present.insert(event));
                     for &term in &node.terms {
-                        present.union_with(&Bitset::from_ids(
-                            n_events,
-                            self.events(term).iter().copied(),
-                        ));
+                        self.events(term)
+                            .iter()
+                            .for_each(|event| present.insert(event));
                     }
                 }
                 let mut absent = self.added_events(n_events);
@@ -411,9 +411,9 @@ impl TermIndex {
                 for &node in nodes {
                     for kind in [Kind::String, Kind::Number, Kind::Bool] {
                         if let Some(term) = self.find_term(node, kind, text) {
-                            for &event in self.events(term) {
-                                selected.insert(event);
-                            }
+                            self.events(term)
+                                .iter()
+                                .for_each(|event| selected.insert(event));
                         }
                     }
                 }
@@ -433,9 +433,9 @@ impl TermIndex {
         let mut selected = Bitset::empty(n_events);
         for term in self.terms_at(nodes) {
             if test(self.leaf(term)) {
-                for &event in self.events(term) {
-                    selected.insert(event);
-                }
+                self.events(term)
+                    .iter()
+                    .for_each(|event| selected.insert(event));
             }
         }
         selected
@@ -465,9 +465,9 @@ impl TermIndex {
                 *verdict = 1 + u8::from(contains_text(needle, self.leaf(term)));
             }
             if *verdict == 2 {
-                for &event in self.events(term) {
-                    selected.insert(event);
-                }
+                self.events(term)
+                    .iter()
+                    .for_each(|event| selected.insert(event));
             }
         }
         selected
@@ -579,12 +579,12 @@ impl TermIndex {
             let count = if let [term] = terms.as_slice() {
                 self.events(*term)
                     .iter()
-                    .filter(|&&event| within.contains(event))
+                    .filter(|&event| within.contains(event))
                     .count()
             } else {
                 let mut events: Vec<u32> = terms
                     .iter()
-                    .flat_map(|&term| self.events(term).iter().copied())
+                    .flat_map(|&term| self.events(term))
                     .filter(|&event| within.contains(event))
                     .collect();
                 events.sort_unstable();
@@ -607,7 +607,7 @@ impl TermIndex {
     /// ids ([`TermIndex::value_text`] gives the text), so the string `"1"` and the number `1`
     /// share an id, as in [`TermIndex::top_values`]; an event may appear under several
     /// entries of one id (`resources[0].ARN` and `resources[1].ARN`).
-    pub fn path_postings(&self, generalised_path: &str) -> Vec<(u32, &[u32])> {
+    pub fn path_postings(&self, generalised_path: &str) -> Vec<(u32, Postings<'_>)> {
         let Some(general) = self
             .general_by_text
             .get(generalised_path)
@@ -646,9 +646,9 @@ impl TermIndex {
             for &node in &general.concrete {
                 for kind in [Kind::String, Kind::Number, Kind::Bool] {
                     if let Some(term) = self.find_term(node, kind, text) {
-                        for &event in self.events(term) {
-                            selected.insert(event);
-                        }
+                        self.events(term)
+                            .iter()
+                            .for_each(|event| selected.insert(event));
                     }
                 }
             }
@@ -667,10 +667,8 @@ impl TermIndex {
                 .nodes
                 .iter()
                 .map(|node| {
-                    (node.index_children.capacity()
-                        + node.container_events.capacity()
-                        + node.terms.capacity())
-                        * size_of::<u32>()
+                    (node.index_children.capacity() + node.terms.capacity()) * size_of::<u32>()
+                        + node.container_events.heap_bytes()
                 })
                 .sum::<usize>();
         let generals: usize = self.generals.capacity() * size_of::<GeneralPath>()
@@ -686,12 +684,8 @@ impl TermIndex {
             + self.terms.posting.capacity())
             * size_of::<u32>()
             + self.terms.kind.capacity() * size_of::<Kind>();
-        let lists: usize = self.lists.capacity() * size_of::<Vec<u32>>()
-            + self
-                .lists
-                .iter()
-                .map(|events| events.capacity() * size_of::<u32>())
-                .sum::<usize>();
+        let lists: usize = self.lists.capacity() * size_of::<PackedList>()
+            + self.lists.iter().map(PackedList::heap_bytes).sum::<usize>();
         self.strings.memory_bytes()
             + nodes
             + generals
@@ -702,13 +696,6 @@ impl TermIndex {
             + map_bytes(&self.general_by_text)
             + table_bytes(self.term_by_key.capacity(), size_of::<u32>())
             + self.added.capacity() * size_of::<u64>()
-    }
-}
-
-/// Appends `event` unless it is already the last id (one event reaches a path once).
-fn push_once(events: &mut Vec<u32>, event: u32) {
-    if events.last() != Some(&event) {
-        events.push(event);
     }
 }
 
@@ -808,7 +795,7 @@ mod tests {
         let mut postings: Vec<(&str, Vec<u32>)> = index
             .path_postings("r[].arn")
             .into_iter()
-            .map(|(text, events)| (index.value_text(text), events.to_vec()))
+            .map(|(text, events)| (index.value_text(text), events.iter().collect()))
             .collect();
         postings.sort();
         assert_eq!(
@@ -818,7 +805,7 @@ mod tests {
         let mut numbers: Vec<(&str, Vec<u32>)> = index
             .path_postings("n")
             .into_iter()
-            .map(|(text, events)| (index.value_text(text), events.to_vec()))
+            .map(|(text, events)| (index.value_text(text), events.iter().collect()))
             .collect();
         numbers.sort();
         assert_eq!(numbers, [("1", vec![0]), ("1", vec![2]), ("true", vec![3])]);

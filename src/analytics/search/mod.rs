@@ -23,6 +23,7 @@ mod index;
 mod leaf;
 mod parse;
 mod pattern;
+mod postings;
 mod print;
 mod short;
 
@@ -33,6 +34,7 @@ pub use eval::matches_value;
 pub use expr::{Comparison, Expr, NumberOp, Path, RegexPattern, Step, TextMatch};
 pub use index::TermIndex;
 pub use parse::parse;
+pub use postings::{Postings, PostingsIter};
 pub use print::print;
 
 #[cfg(test)]
