@@ -68,37 +68,38 @@ struct GeneralPath {
     last_event: Option<u32>,
 }
 
-/// The terms, column by column; a term is a value (kind, text id) at a concrete path node.
-#[derive(Debug, Clone, Default)]
-struct Terms {
-    node: Vec<u32>,
-    kind: Vec<Kind>,
-    text: Vec<u32>,
+/// A term: a value (kind, text id) at a concrete path node, with its postings. The fields
+/// a query reads together share one 16-byte record.
+#[derive(Debug, Clone, Copy)]
+struct Term {
+    node: u32,
+    text: u32,
     /// The term's only event when below [`LIST`], else `LIST | i` for `TermIndex::lists[i]`.
-    posting: Vec<u32>,
+    posting: u32,
+    kind: Kind,
 }
+
+/// Every term, by id.
+#[derive(Debug, Clone, Default)]
+struct Terms(Vec<Term>);
 
 impl Terms {
     fn len(&self) -> usize {
-        self.posting.len()
+        self.0.len()
     }
 
     /// The (node, kind, text) key of `term`.
     fn key(&self, term: u32) -> Option<(u32, Kind, u32)> {
-        let at = term as usize;
-        Some((
-            *self.node.get(at)?,
-            *self.kind.get(at)?,
-            *self.text.get(at)?,
-        ))
+        let term = self.0.get(term as usize)?;
+        Some((term.node, term.kind, term.text))
     }
 
     fn kind(&self, term: u32) -> Option<Kind> {
-        self.kind.get(term as usize).copied()
+        self.0.get(term as usize).map(|term| term.kind)
     }
 
     fn text(&self, term: u32) -> u32 {
-        self.text.get(term as usize).copied().unwrap_or(0)
+        self.0.get(term as usize).map_or(0, |term| term.text)
     }
 }
 
@@ -221,10 +222,12 @@ impl TermIndex {
                 self.lists.push(PackedList::one(event_idx));
                 LIST | (self.lists.len() - 1) as u32
             };
-            terms.node.push(node);
-            terms.kind.push(kind);
-            terms.text.push(text);
-            terms.posting.push(posting);
+            terms.0.push(Term {
+                node,
+                text,
+                posting,
+                kind,
+            });
             term_by_key.insert_unique(hash, term, |&term| terms.key(term).map_or(0, term_hash));
             if let Some(path) = self.nodes.get_mut(node as usize) {
                 path.terms.push(term);
@@ -243,7 +246,12 @@ impl TermIndex {
     /// second event moves the first into a list of its own (list ids stay below [`LIST`]: a
     /// list costs at least 24 bytes, so 2^31 of them never fit in memory).
     fn add_posting(&mut self, term: u32, event_idx: u32) {
-        let Some(posting) = self.terms.posting.get_mut(term as usize) else {
+        let Some(posting) = self
+            .terms
+            .0
+            .get_mut(term as usize)
+            .map(|term| &mut term.posting)
+        else {
             return;
         };
         if *posting & LIST == 0 {
@@ -258,7 +266,7 @@ impl TermIndex {
 
     /// The sorted events holding `term`.
     fn events(&self, term: u32) -> Postings<'_> {
-        match self.terms.posting.get(term as usize) {
+        match self.terms.0.get(term as usize).map(|term| &term.posting) {
             Some(&posting) if posting & LIST == 0 => Postings::one(posting),
             Some(posting) => self
                 .lists
@@ -453,8 +461,7 @@ impl TermIndex {
         // Each distinct text is tested once, however many paths hold it: 0 untested, 1 no, 2 yes.
         let mut verdict_by_text = vec![0u8; self.strings.len()];
         let mut selected = Bitset::empty(n_events);
-        let kinds_and_texts = self.terms.kind.iter().zip(&self.terms.text);
-        for (term, (&kind, &text)) in (0u32..).zip(kinds_and_texts) {
+        for (term, &Term { kind, text, .. }) in (0u32..).zip(&self.terms.0) {
             if !matches!(kind, Kind::String | Kind::Number) {
                 continue;
             }
@@ -679,11 +686,7 @@ impl TermIndex {
                     general.text.capacity() * 2 + general.concrete.capacity() * size_of::<u32>()
                 })
                 .sum::<usize>();
-        let terms = (self.terms.node.capacity()
-            + self.terms.text.capacity()
-            + self.terms.posting.capacity())
-            * size_of::<u32>()
-            + self.terms.kind.capacity() * size_of::<Kind>();
+        let terms = self.terms.0.capacity() * size_of::<Term>();
         let lists: usize = self.lists.capacity() * size_of::<PackedList>()
             + self.lists.iter().map(PackedList::heap_bytes).sum::<usize>();
         self.strings.memory_bytes()
