@@ -99,20 +99,23 @@ impl Dictionary {
 }
 
 /// The text of `id` in an arena described by `ends` and `wraps`.
+#[inline]
 fn span<'a>(arena: &'a str, ends: &[u32], wraps: &[u32], id: u32) -> &'a str {
-    let Some(&end) = ends.get(id as usize) else {
+    let at = id as usize;
+    let Some(&end) = ends.get(at) else {
         return "";
     };
+    if wraps.is_empty() {
+        // Under 4 GiB of text, the common case: ends are offsets as they are.
+        let start = at.checked_sub(1).and_then(|previous| ends.get(previous));
+        let start = start.map_or(0, |&start| start as usize);
+        return arena.get(start..end as usize).unwrap_or("");
+    }
     let start = match id.checked_sub(1) {
         Some(previous) => offset(ends, wraps, previous),
         None => Some(0),
     };
-    let end = if wraps.is_empty() {
-        Some(end as usize)
-    } else {
-        offset(ends, wraps, id)
-    };
-    match (start, end) {
+    match (start, offset(ends, wraps, id)) {
         (Some(start), Some(end)) => arena.get(start..end).unwrap_or(""),
         _ => "",
     }
