@@ -13,8 +13,8 @@ use crate::ui::state::{AppState, LoadState};
 /// Time one slice of indexing aims at.
 const SLICE_MS: f64 = 12.0;
 
-/// Indexing stops once the page's WebAssembly memory passes this (the index costs about 1 KB
-/// per event; wasm32 cannot pass 4 GB, and a failed allocation would lose the tab): what is
+/// Indexing stops once the page's WebAssembly memory passes this (the index costs about half a
+/// KB per event; wasm32 cannot pass 4 GB, and a failed allocation would lose the tab): what is
 /// loaded stays usable, and queries read the events not indexed one by one.
 const MEMORY_BUDGET_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
 
