@@ -9,23 +9,15 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::OnceLock;
 
-use common::files_under;
 use proptest::prelude::*;
 use trailview::analytics::{
     Dataset, Lookup, LookupAttribute, PathFilter, Query, Sort, DEFAULT_COLUMNS,
 };
 
 fn load() -> Dataset {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trail");
-    let mut dataset = Dataset::default();
-    for (relative, path) in files_under(&dir) {
-        dataset.ingest_file(&relative, &std::fs::read(path).unwrap());
-    }
-    dataset.commit();
-    dataset
+    common::load_trail()
 }
 
 fn indexed() -> Dataset {

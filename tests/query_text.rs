@@ -8,20 +8,11 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::files_under;
 use trailview::analytics::search::{matches_value, parse};
 use trailview::analytics::{check_query_text, Dataset, Field, FieldFilter, Query, CIS_FILTERS};
 
 fn load() -> Dataset {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trail");
-    let mut dataset = Dataset::default();
-    for (relative, path) in files_under(&dir) {
-        dataset.ingest_file(&relative, &std::fs::read(path).unwrap());
-    }
-    dataset.commit();
-    dataset
+    common::load_trail()
 }
 
 const QUERIES: &[&str] = &[

@@ -27,3 +27,15 @@ pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
     found.sort();
     found
 }
+
+/// The fixture trail folder (`tests/fixtures/trail`), every file ingested and committed.
+#[allow(dead_code)] // not every test crate that includes this module loads the trail
+pub fn load_trail() -> trailview::analytics::Dataset {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trail");
+    let mut dataset = trailview::analytics::Dataset::default();
+    for (relative, path) in files_under(&dir) {
+        dataset.ingest_file(&relative, &std::fs::read(path).unwrap());
+    }
+    dataset.commit();
+    dataset
+}

@@ -417,13 +417,7 @@ impl TermIndex {
                     return selected;
                 };
                 for &node in nodes {
-                    for kind in [Kind::String, Kind::Number, Kind::Bool] {
-                        if let Some(term) = self.find_term(node, kind, text) {
-                            self.events(term)
-                                .iter()
-                                .for_each(|event| selected.insert(event));
-                        }
-                    }
+                    self.insert_text_events(node, text, &mut selected);
                 }
                 selected
             }
@@ -651,16 +645,22 @@ impl TermIndex {
                 continue;
             }
             for &node in &general.concrete {
-                for kind in [Kind::String, Kind::Number, Kind::Bool] {
-                    if let Some(term) = self.find_term(node, kind, text) {
-                        self.events(term)
-                            .iter()
-                            .for_each(|event| selected.insert(event));
-                    }
-                }
+                self.insert_text_events(node, text, &mut selected);
             }
         }
         selected
+    }
+
+    /// Adds to `selected` the events holding `text` at `node` as a string, or as a number's or
+    /// bool's JSON text (what equality compares).
+    fn insert_text_events(&self, node: u32, text: u32, selected: &mut Bitset) {
+        for kind in [Kind::String, Kind::Number, Kind::Bool] {
+            if let Some(term) = self.find_term(node, kind, text) {
+                self.events(term)
+                    .iter()
+                    .for_each(|event| selected.insert(event));
+            }
+        }
     }
 
     /// Approximate heap bytes held: dictionary, path tree, terms, postings and hash tables.
