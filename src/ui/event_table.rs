@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::analytics::{column_label, Selection, Sort, TableRow, DEFAULT_COLUMNS, MAX_COMPARED};
 use crate::ui::export::ExportMenu;
 use crate::ui::format;
+use crate::ui::input_hint;
 use crate::ui::state::{use_app_state, AppState};
 
 /// Row height in pixels; the CSS uses the same figure.
@@ -348,10 +349,13 @@ fn ColumnChooser() -> impl IntoView {
                 }).collect_view()}
             </div>
             <div class="tv-columns__any">
-                <input type="text" class="tv-input tv-mono" list="tv-field-paths" data-testid="column-path" spellcheck="false" autocomplete="off"
-                    placeholder="any field: requestParameters.bucketName" aria-label="Add a column by field path"
-                    prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))
-                    on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" { add_typed(); } />
+                <span class="tv-hinted">
+                    <input type="text" class="tv-input tv-mono" list="tv-field-paths" data-testid="column-path" spellcheck="false" autocomplete="off"
+                        aria-label="Add a column by field path"
+                        prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))
+                        on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" { add_typed(); } />
+                    {input_hint("any field: requestParameters.bucketName", move || typed.with(String::is_empty))}
+                </span>
                 <datalist id="tv-field-paths">
                     {move || state.facet_fields.get().into_iter().map(|field| view! { <option value=field.path /> }).collect_view()}
                 </datalist>

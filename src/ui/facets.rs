@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::ui::filters::{add_path_filter, apply_path_click};
 use crate::ui::format;
+use crate::ui::input_hint;
 use crate::ui::state::use_app_state;
 
 /// Values shown when a field opens; "more" adds as many again.
@@ -53,9 +54,12 @@ pub fn Facets() -> impl IntoView {
                 <h2>"Fields"</h2>
                 <span class="tv-card__meta">{meta}</span>
             </header>
-            <input type="search" class="tv-input tv-facets__search" data-testid="facet-search" placeholder="Find a field…"
-                aria-label="Find a field" spellcheck="false" autocomplete="off"
-                prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
+            <div class="tv-hinted tv-facets__search">
+                <input type="search" class="tv-input" data-testid="facet-search"
+                    aria-label="Find a field" spellcheck="false" autocomplete="off"
+                    prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
+                {input_hint("Find a field…", move || search.with(String::is_empty))}
+            </div>
             <ul class="tv-facets__list">
                 {move || fields.get().into_iter().map(|field| {
                     let path = field.path.clone();
@@ -103,9 +107,12 @@ fn FacetValuesList(path: String) -> impl IntoView {
     });
     view! {
         <div class="tv-facet__values" data-testid="facet-values" data-path=path.clone()>
-            <input type="search" class="tv-input tv-facet__search" data-testid="facet-value-search" placeholder="Find a value…"
-                aria-label="Find a value" spellcheck="false" autocomplete="off"
-                prop:value=move || contains.get() on:input=move |ev| contains.set(event_target_value(&ev)) />
+            <div class="tv-hinted tv-facet__search">
+                <input type="search" class="tv-input" data-testid="facet-value-search"
+                    aria-label="Find a value" spellcheck="false" autocomplete="off"
+                    prop:value=move || contains.get() on:input=move |ev| contains.set(event_target_value(&ev)) />
+                {input_hint("Find a value…", move || contains.with(String::is_empty))}
+            </div>
             <ol class="tv-top__items">
                 {move || {
                     let values = values.get();

@@ -49,6 +49,15 @@ use crate::ui::stats::Stats;
 use crate::ui::timeline::Timeline;
 use crate::ui::top_list::TopList;
 
+/// A hint drawn over an empty text box (the box's `aria-label` names it for assistive
+/// technology); the box and the hint sit in a `tv-hinted` wrapper.
+pub fn input_hint(
+    text: &'static str,
+    empty: impl Fn() -> bool + Send + Sync + 'static,
+) -> impl IntoView {
+    view! { <Show when=empty><span class="tv-hinted__text" aria-hidden="true">{text}</span></Show> }
+}
+
 /// Mounts the app on the page's body.
 pub fn mount() {
     leptos::mount::mount_to_body(App);

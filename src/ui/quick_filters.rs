@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::analytics::{parse_event_time, Lookup, LookupAttribute, Millis, TimeRange};
 use crate::ui::format;
+use crate::ui::input_hint;
 use crate::ui::state::use_app_state;
 
 /// The relative ranges offered, as (label, length in minutes).
@@ -210,11 +211,14 @@ fn LookupForm() -> impl IntoView {
                 on:change=move |ev| { if let Some(chosen) = LookupAttribute::from_key(&event_target_value(&ev)) { attribute.set(chosen); } }>
                 {LookupAttribute::ALL.iter().map(|choice| view! { <option value=choice.key()>{choice.label()}</option> }).collect_view()}
             </select>
-            <input type="text" class="tv-input" data-testid="lookup-value" spellcheck="false" autocomplete="off"
-                aria-label="Lookup value" placeholder="exact value"
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" { add(); } />
+            <span class="tv-hinted">
+                <input type="text" class="tv-input" data-testid="lookup-value" spellcheck="false" autocomplete="off"
+                    aria-label="Lookup value"
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" { add(); } />
+                {input_hint("exact value", move || value.with(String::is_empty))}
+            </span>
             <button class="tv-button tv-button--small" data-testid="lookup-add" on:click=move |_| add()>"Add"</button>
         </div>
     }
