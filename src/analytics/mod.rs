@@ -38,9 +38,18 @@ pub use search::{ParseError, CIS_FILTERS};
 pub use view_state::ViewState;
 
 use crate::analytics::ingest::decode::DEFAULT_MAX_DECODED_BYTES;
+use crate::analytics::ingest::shard::ShardWriter;
 use crate::analytics::ingest::stream::{FileIngest, DEFAULT_PIECE_BYTES};
 use crate::analytics::search::{Bitset, TermIndex};
-use crate::analytics::store::Store;
+use crate::analytics::store::{RecordSink, Store};
+
+/// Where records read now go: the shard being written, if any, else the store.
+fn sink<'a>(shard: &'a mut Option<ShardWriter>, store: &'a mut Store) -> &'a mut dyn RecordSink {
+    match shard {
+        Some(writer) => writer,
+        None => store,
+    }
+}
 
 /// Whether `text` is a query the query bar can apply, or where and why it is not.
 pub fn check_query_text(text: &str) -> Result<(), ParseError> {
@@ -74,6 +83,9 @@ pub struct Dataset {
     search: TermIndex,
     /// Events `0..n_searchable` are in `search`.
     n_searchable: u32,
+    /// Set for a dataset that reads files for another one ([`Dataset::for_shards`]): records go
+    /// here instead of into `store`.
+    shard: Option<ShardWriter>,
 }
 
 /// A file whose bytes are arriving.
@@ -105,6 +117,7 @@ impl Default for Dataset {
             reading: None,
             search: TermIndex::new(),
             n_searchable: 0,
+            shard: None,
         }
     }
 }
@@ -230,7 +243,7 @@ impl Dataset {
                 bytes_so_far.extend_from_slice(bytes);
             }
             Some(Reading::Archive { .. }) | None => {}
-            Some(Reading::Stream(file)) => file.push(&mut self.store, bytes),
+            Some(Reading::Stream(file)) => file.push(sink(&mut self.shard, &mut self.store), bytes),
         }
     }
 
@@ -261,7 +274,7 @@ impl Dataset {
         let file_idx = self.files.len() as u32;
         let mut file = FileIngest::new(file_idx, &path, size_bytes, self.max_decoded_bytes)
             .with_piece_bytes(self.piece_bytes);
-        file.push(&mut self.store, &head);
+        file.push(sink(&mut self.shard, &mut self.store), &head);
         self.reading = Some(Reading::Stream(Box::new(file)));
     }
 
@@ -280,7 +293,7 @@ impl Dataset {
         self.open_when_known(true);
         match self.reading.take() {
             Some(Reading::Stream(file)) => {
-                let report = file.finish(&mut self.store);
+                let report = file.finish(sink(&mut self.shard, &mut self.store));
                 self.files.push(report);
             }
             Some(Reading::Archive {
@@ -335,8 +348,9 @@ impl Dataset {
         let file_idx = self.files.len() as u32;
         let mut file = FileIngest::new(file_idx, path, bytes.len() as u64, self.max_decoded_bytes)
             .with_piece_bytes(self.piece_bytes);
-        file.push(&mut self.store, bytes);
-        let report = file.finish(&mut self.store);
+        let sink = sink(&mut self.shard, &mut self.store);
+        file.push(sink, bytes);
+        let report = file.finish(sink);
         self.files.push(report);
     }
 
@@ -404,6 +418,39 @@ impl Dataset {
             }
         }
         &self.files[archive_idx]
+    }
+
+    /// A dataset that reads files for another one, as a worker does: what it reads is kept
+    /// only until [`Dataset::take_shard`] hands it over for [`Dataset::absorb_shard`].
+    pub fn for_shards() -> Self {
+        Self {
+            shard: Some(ShardWriter::default()),
+            ..Self::default()
+        }
+    }
+
+    /// The files read since the last call (ending the one being read), with their records, as
+    /// one buffer for [`Dataset::absorb_shard`]; the dataset is left empty. Empty for a
+    /// dataset not made by [`Dataset::for_shards`].
+    pub fn take_shard(&mut self) -> Vec<u8> {
+        self.end_reading();
+        let files = std::mem::take(&mut self.files);
+        self.shard
+            .as_mut()
+            .map(|writer| writer.finish(&files))
+            .unwrap_or_default()
+    }
+
+    /// Adds the files read elsewhere ([`Dataset::take_shard`]) and places their records, as if
+    /// they had been read here, after everything read so far; visible at the next commit.
+    /// Returns how many file reports were added.
+    pub fn absorb_shard(&mut self, shard: &[u8]) -> Result<usize, String> {
+        self.end_reading();
+        let first = self.files.len() as u32;
+        let (reports, _) = ingest::shard::absorb(&mut self.store, shard, first)?;
+        let added = reports.len();
+        self.files.extend(reports);
+        Ok(added)
     }
 
     /// Makes every ingested event visible to queries.

@@ -27,6 +27,19 @@ pub enum Placement {
     Duplicate,
 }
 
+/// Where the records a file reader finds go: the [`Store`], or a shard being written in a
+/// worker (`ingest::shard`) whose records a store places later.
+pub trait RecordSink {
+    /// Offers one record; `raw` is its JSON text and `file_idx` the report it belongs to.
+    fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement;
+}
+
+impl RecordSink for Store {
+    fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement {
+        Store::place(self, record, raw, file_idx)
+    }
+}
+
 /// Columnar storage of every kept event.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -50,6 +63,8 @@ pub struct Store {
     resource_end: Vec<u32>,
     raw: RawArena,
     by_time: Vec<u32>,
+    /// `eventID` dictionary ids that gained a conflict since the last commit.
+    unsettled: Vec<u32>,
 }
 
 impl Store {
@@ -82,6 +97,7 @@ impl Store {
                     candidate = self.next_with_id.get(&event_idx).copied();
                 }
                 conflict = true;
+                self.unsettled.push(id_idx);
                 if let Some(last) = last {
                     self.next_with_id.insert(last, self.time.len() as u32);
                 }
@@ -136,6 +152,7 @@ impl Store {
     /// Only the events stored since the last commit are sorted; they are then merged with the
     /// committed order, so committing often during a long load stays cheap.
     pub fn commit(&mut self) {
+        self.settle_conflicts();
         let time = &self.time;
         let committed = self.by_time.len() as u32;
         let mut fresh: Vec<u32> = (committed..time.len() as u32).collect();
@@ -238,7 +255,37 @@ impl Store {
             .unwrap_or_default()
     }
 
-    /// Whether an event shares its `eventID` with an earlier event of different content.
+    /// Decides which event of each `eventID` with several contents is the one not flagged: the
+    /// earliest, ties broken by the record text. So the flags do not depend on the order files
+    /// arrive in (a worker pool delivers them in any order); only that order's first copy of
+    /// identical content is kept.
+    fn settle_conflicts(&mut self) {
+        let mut unsettled = std::mem::take(&mut self.unsettled);
+        unsettled.sort_unstable();
+        unsettled.dedup();
+        for id_idx in unsettled {
+            let mut members = Vec::new();
+            let mut next = self.first_with_id.get(id_idx as usize).copied();
+            while let Some(event_idx) = next {
+                members.push(event_idx);
+                next = self.next_with_id.get(&event_idx).copied();
+            }
+            let first = members.iter().copied().min_by(|&a, &b| {
+                let time = |event_idx: u32| self.time.get(event_idx as usize).copied();
+                time(a)
+                    .cmp(&time(b))
+                    .then_with(|| self.raw(a).cmp(&self.raw(b)))
+            });
+            for event_idx in members {
+                if let Some(flag) = self.conflict.get_mut(event_idx as usize) {
+                    *flag = Some(event_idx) != first;
+                }
+            }
+        }
+    }
+
+    /// Whether an event shares its `eventID` with an event of different content that is
+    /// earlier (or, at the same time, has the smaller record text); set at commit.
     pub fn is_conflict(&self, event_idx: u32) -> bool {
         self.conflict
             .get(event_idx as usize)
@@ -338,6 +385,34 @@ mod tests {
         assert_eq!(store.duplicates(1), 1);
         assert!(!store.is_conflict(0));
         assert!(store.is_conflict(1));
+    }
+
+    #[test]
+    fn which_conflicting_event_is_flagged_does_not_depend_on_arrival() {
+        let early_b = r#"{"eventID":"e1","eventTime":"2024-03-01T10:00:00Z","eventName":"B"}"#;
+        let early_a = r#"{"eventID":"e1","eventTime":"2024-03-01T10:00:00Z","eventName":"A"}"#;
+        let late = r#"{"eventID":"e1","eventTime":"2024-03-01T09:00:00Z","eventName":"C"}"#;
+        let mut flagged = Vec::new();
+        for order in [
+            [early_b, early_a, late],
+            [late, early_a, early_b],
+            [early_a, late, early_b],
+        ] {
+            let mut store = Store::new();
+            for text in order {
+                offer(&mut store, text);
+            }
+            store.commit();
+            let mut names: Vec<String> = (0..3)
+                .filter(|&event_idx| store.is_conflict(event_idx))
+                .map(|event_idx| store.raw(event_idx).into_owned())
+                .collect();
+            names.sort();
+            flagged.push(names);
+        }
+        // The earliest event ("C", at 09:00) is the one not flagged, whatever the order.
+        assert_eq!(flagged[0], vec![early_a.to_owned(), early_b.to_owned()]);
+        assert!(flagged.iter().all(|names| *names == flagged[0]));
     }
 
     #[test]

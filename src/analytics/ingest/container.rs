@@ -53,6 +53,19 @@ pub enum Shape {
 }
 
 impl Shape {
+    /// Every shape, in declaration order.
+    pub const ALL: [Shape; 9] = [
+        Shape::TrailFile,
+        Shape::Array,
+        Shape::SingleRecord,
+        Shape::Lines,
+        Shape::LookupEvents,
+        Shape::EventBridge,
+        Shape::CloudWatchLogs,
+        Shape::Csv,
+        Shape::Unknown,
+    ];
+
     /// How the report names the shape.
     pub fn label(self) -> &'static str {
         match self {

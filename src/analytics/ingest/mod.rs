@@ -12,13 +12,14 @@ pub mod csv_export;
 pub mod decode;
 pub mod normalize;
 mod raw;
+pub mod shard;
 pub mod split;
 pub mod stream;
 
 use crate::analytics::ingest::normalize::normalize;
 use crate::analytics::ingest::stream::FileIngest;
 use crate::analytics::model::time::Millis;
-use crate::analytics::store::{Placement, Store};
+use crate::analytics::store::{Placement, RecordSink, Store};
 
 /// How a file fared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,7 +133,7 @@ fn finish(mut report: FileReport, status: FileStatus, problems: &[String]) -> Fi
 
 /// Normalises one record and offers it to the store, keeping the file's ledger.
 fn place_record(
-    store: &mut Store,
+    store: &mut dyn RecordSink,
     file_idx: u32,
     raw: &serde_json::value::RawValue,
     report: &mut FileReport,
@@ -141,25 +142,31 @@ fn place_record(
     report.read += 1;
     match normalize(raw) {
         Ok(record) => {
-            match store.place(&record, raw.get(), file_idx) {
-                Placement::Indexed => report.indexed += 1,
-                Placement::Conflict => {
-                    report.indexed += 1;
-                    report.conflicts += 1;
-                }
-                Placement::Duplicate => {
-                    report.duplicates += 1;
-                    return;
-                }
-            }
-            if let Some(time) = record.time {
-                report.time_span = Some(match report.time_span {
-                    Some((first, last)) => (first.min(time), last.max(time)),
-                    None => (time, time),
-                });
-            }
+            let placement = store.place(&record, raw.get(), file_idx);
+            count_placement(report, placement, record.time);
         }
         Err(reason) => reject(report, reasons, reason),
+    }
+}
+
+/// Counts where a record of the file went in its ledger and time span.
+fn count_placement(report: &mut FileReport, placement: Placement, time: Option<Millis>) {
+    match placement {
+        Placement::Indexed => report.indexed += 1,
+        Placement::Conflict => {
+            report.indexed += 1;
+            report.conflicts += 1;
+        }
+        Placement::Duplicate => {
+            report.duplicates += 1;
+            return;
+        }
+    }
+    if let Some(time) = time {
+        report.time_span = Some(match report.time_span {
+            Some((first, last)) => (first.min(time), last.max(time)),
+            None => (time, time),
+        });
     }
 }
 

@@ -15,7 +15,7 @@ use crate::analytics::ingest::split::{Layout, Splitter};
 use crate::analytics::ingest::{
     finish, place_record, reject, FileReport, FileStatus, RejectReason, DIGEST_MESSAGE, MAX_REASONS,
 };
-use crate::analytics::store::Store;
+use crate::analytics::store::RecordSink;
 
 /// How much decoded text is gathered before a piece is cut off and read.
 pub const DEFAULT_PIECE_BYTES: usize = 8 << 20;
@@ -113,7 +113,7 @@ impl FileIngest {
     }
 
     /// Reads the next bytes of the file, storing the records of every piece they complete.
-    pub fn push(&mut self, store: &mut Store, bytes: &[u8]) {
+    pub fn push(&mut self, store: &mut dyn RecordSink, bytes: &[u8]) {
         if self.stopped || self.interrupted {
             return;
         }
@@ -131,7 +131,7 @@ impl FileIngest {
     }
 
     /// No place to cut yet: wait for more text, unless it has grown past what may be held.
-    fn hold_or_force(&mut self, store: &mut Store) {
+    fn hold_or_force(&mut self, store: &mut dyn RecordSink) {
         match self.splitter.layout() {
             Layout::Unknown | Layout::Whole => {
                 if self.pending.len() > self.max_decoded_bytes {
@@ -161,7 +161,7 @@ impl FileIngest {
     }
 
     /// Ends the file and returns its report.
-    pub fn finish(mut self, store: &mut Store) -> FileReport {
+    pub fn finish(mut self, store: &mut dyn RecordSink) -> FileReport {
         if self.digest_by_path {
             self.report.format = "digest";
             return finish(
@@ -228,7 +228,7 @@ impl FileIngest {
 
     /// Reads `pending[..end]` as a piece: with the layout's prefix unless it is the first, and
     /// its suffix unless it is the last.
-    fn read_piece(&mut self, store: &mut Store, end: usize, last: bool) {
+    fn read_piece(&mut self, store: &mut dyn RecordSink, end: usize, last: bool) {
         let layout = self.splitter.layout();
         let prefix = if self.n_pieces == 0 {
             ""

@@ -1,0 +1,301 @@
+//! Files read elsewhere (in a worker, with its own copy of the analytics), handed over as one
+//! byte buffer: the files' reports and every record they held, already normalised, with its
+//! text. The receiving [`Store`] places the records itself, so de-duplication across files and
+//! the ledger come out exactly as if the files had been read there, in the order absorbed.
+//!
+//! The reader in the worker decides what a file is, what each record holds and what is
+//! rejected; the store decides what is kept. A report leaves the worker without its placement
+//! counts (`indexed`, `duplicates`, `conflicts`, time span), which absorbing fills in.
+//!
+//! Layout (little-endian): `TVS1`, the number of reports, each report, then records until the
+//! end. A string is a `u32` length and UTF-8 bytes. A buffer that does not decode is refused
+//! whole with a reason; nothing of it is placed.
+
+use std::borrow::Cow;
+
+use crate::analytics::ingest::container::Shape;
+use crate::analytics::ingest::normalize::{Normalized, TimeSource};
+use crate::analytics::ingest::{count_placement, FileReport, FileStatus, RejectReason};
+use crate::analytics::model::field::Field;
+use crate::analytics::model::time::{Millis, UNDATED};
+use crate::analytics::store::{Placement, RecordSink, Store};
+
+const MAGIC: &[u8; 4] = b"TVS1";
+
+/// Records written for a shard, in the order found.
+#[derive(Debug, Default)]
+pub struct ShardWriter {
+    records: Vec<u8>,
+    n_records: u64,
+}
+
+impl RecordSink for ShardWriter {
+    fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement {
+        let out = &mut self.records;
+        out.extend_from_slice(&file_idx.to_le_bytes());
+        out.extend_from_slice(&record.time.unwrap_or(UNDATED).to_le_bytes());
+        out.push(match record.read_only {
+            None => 0,
+            Some(false) => 1,
+            Some(true) => 2,
+        });
+        put_str(out, &record.event_id);
+        for value in &record.values {
+            put_str(out, value);
+        }
+        put_str(out, &record.error_message);
+        out.extend_from_slice(&(record.resource_arns.len() as u32).to_le_bytes());
+        for arn in &record.resource_arns {
+            put_str(out, arn);
+        }
+        put_str(out, raw);
+        self.n_records += 1;
+        // Provisional: the store that absorbs the shard decides.
+        Placement::Indexed
+    }
+}
+
+impl ShardWriter {
+    /// Records written so far.
+    pub fn n_records(&self) -> u64 {
+        self.n_records
+    }
+
+    /// The shard of `reports` and the records written, leaving the writer empty.
+    pub fn finish(&mut self, reports: &[FileReport]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.records.len() + 256 * reports.len() + 8);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(reports.len() as u32).to_le_bytes());
+        for report in reports {
+            put_report(&mut out, report);
+        }
+        out.append(&mut self.records);
+        self.n_records = 0;
+        out
+    }
+}
+
+/// Places the records of `shard` in `store` and returns its reports, complete, with their
+/// file indexes counted from `first_file_idx`, and the number of records placed.
+///
+/// A shard whose reports do not decode is refused whole. Should its records stop decoding
+/// part-way, the records not placed are counted as rejected, with the reason, in their files'
+/// reports, so the ledger still balances.
+pub fn absorb(
+    store: &mut Store,
+    shard: &[u8],
+    first_file_idx: u32,
+) -> Result<(Vec<FileReport>, u64), String> {
+    let mut reader = Reader {
+        bytes: shard,
+        at: 0,
+    };
+    if reader.take(4)? != MAGIC {
+        return Err("not a trailview shard".to_owned());
+    }
+    let n_reports = reader.u32()? as usize;
+    let mut reports = Vec::with_capacity(n_reports.min(1 << 16));
+    for _ in 0..n_reports {
+        reports.push(reader.report()?);
+    }
+    let mut n_records = 0_u64;
+    while !reader.done() {
+        let record = match reader.record() {
+            Ok(record) if (record.file_idx as usize) < reports.len() => record,
+            Ok(record) => {
+                let reason = format!(
+                    "a record of file {} in a shard of {} files",
+                    record.file_idx,
+                    reports.len()
+                );
+                lost_rest(&mut reports, &reason);
+                break;
+            }
+            Err(reason) => {
+                lost_rest(&mut reports, &reason);
+                break;
+            }
+        };
+        let report = &mut reports[record.file_idx as usize];
+        let placement = store.place(
+            &record.normalized,
+            record.raw,
+            first_file_idx + record.file_idx,
+        );
+        count_placement(report, placement, record.normalized.time);
+        n_records += 1;
+    }
+    Ok((reports, n_records))
+}
+
+/// Counts the records a shard's reports say were read but that were never placed.
+fn lost_rest(reports: &mut [FileReport], reason: &str) {
+    for report in reports {
+        let accounted = report.indexed + report.duplicates + report.rejected;
+        let lost = report.read.saturating_sub(accounted);
+        if lost > 0 {
+            report.rejected += lost;
+            report.reasons.push(RejectReason {
+                reason: format!("lost on the way from the reading worker ({reason})"),
+                count: lost,
+            });
+            if report.status == FileStatus::Ok {
+                report.status = FileStatus::Partial;
+            }
+        }
+    }
+}
+
+fn put_str(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn put_report(out: &mut Vec<u8>, report: &FileReport) {
+    put_str(out, &report.path);
+    out.extend_from_slice(&report.size_bytes.to_le_bytes());
+    out.extend_from_slice(&report.decoded_bytes.to_le_bytes());
+    out.push(match report.status {
+        FileStatus::Ok => 0,
+        FileStatus::Partial => 1,
+        FileStatus::Rejected => 2,
+        FileStatus::Digest => 3,
+    });
+    put_str(out, report.format);
+    out.extend_from_slice(&report.read.to_le_bytes());
+    out.extend_from_slice(&report.rejected.to_le_bytes());
+    out.extend_from_slice(&(report.reasons.len() as u32).to_le_bytes());
+    for reason in &report.reasons {
+        put_str(out, &reason.reason);
+        out.extend_from_slice(&reason.count.to_le_bytes());
+    }
+    put_str(out, &report.message);
+}
+
+/// The report formats a shard can name (reports hold them as `&'static str`).
+fn known_format(text: &str) -> Option<&'static str> {
+    const OTHERS: [&str; 2] = ["digest", "zip archive"];
+    Shape::ALL
+        .iter()
+        .map(|shape| shape.label())
+        .chain(OTHERS)
+        .find(|known| *known == text)
+}
+
+struct ShardRecord<'a> {
+    file_idx: u32,
+    normalized: Normalized<'a>,
+    raw: &'a str,
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn done(&self) -> bool {
+        self.at >= self.bytes.len()
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|end| *end <= self.bytes.len());
+        let Some(end) = end else {
+            return Err(format!("shard cut short at byte {}", self.at));
+        };
+        let taken = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(taken)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        let mut out = [0; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.array::<1>()?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32, String> {
+        self.array().map(u32::from_le_bytes)
+    }
+
+    fn u64(&mut self) -> Result<u64, String> {
+        self.array().map(u64::from_le_bytes)
+    }
+
+    fn str(&mut self) -> Result<&'a str, String> {
+        let at = self.at;
+        let len = self.u32()? as usize;
+        std::str::from_utf8(self.take(len)?)
+            .map_err(|_| format!("shard text at byte {at} is not UTF-8"))
+    }
+
+    fn report(&mut self) -> Result<FileReport, String> {
+        let path = self.str()?;
+        let size_bytes = self.u64()?;
+        let mut report = FileReport::new(path, size_bytes);
+        report.decoded_bytes = self.u64()?;
+        report.status = match self.u8()? {
+            0 => FileStatus::Ok,
+            1 => FileStatus::Partial,
+            2 => FileStatus::Rejected,
+            3 => FileStatus::Digest,
+            other => return Err(format!("unknown file status {other} in a shard")),
+        };
+        let format = self.str()?;
+        report.format = known_format(format)
+            .ok_or_else(|| format!("unknown file format {format:?} in a shard"))?;
+        report.read = self.u64()?;
+        report.rejected = self.u64()?;
+        let n_reasons = self.u32()?;
+        for _ in 0..n_reasons {
+            let reason = self.str()?.to_owned();
+            let count = self.u64()?;
+            report.reasons.push(RejectReason { reason, count });
+        }
+        self.str()?.clone_into(&mut report.message);
+        Ok(report)
+    }
+
+    fn record(&mut self) -> Result<ShardRecord<'a>, String> {
+        let file_idx = self.u32()?;
+        let time: Millis = i64::from_le_bytes(self.array()?);
+        let read_only = match self.u8()? {
+            0 => None,
+            1 => Some(false),
+            2 => Some(true),
+            other => return Err(format!("unknown readOnly code {other} in a shard")),
+        };
+        let event_id = Cow::Borrowed(self.str()?);
+        let mut values: [Cow<'a, str>; Field::COUNT] = Default::default();
+        for value in &mut values {
+            *value = Cow::Borrowed(self.str()?);
+        }
+        let error_message = Cow::Borrowed(self.str()?);
+        let n_arns = self.u32()? as usize;
+        let mut resource_arns = Vec::with_capacity(n_arns.min(1 << 10));
+        for _ in 0..n_arns {
+            resource_arns.push(Cow::Borrowed(self.str()?));
+        }
+        let raw = self.str()?;
+        Ok(ShardRecord {
+            file_idx,
+            normalized: Normalized {
+                time: (time != UNDATED).then_some(time),
+                time_source: TimeSource::EventTime,
+                event_id,
+                values,
+                error_message,
+                read_only,
+                resource_arns,
+            },
+            raw,
+        })
+    }
+}

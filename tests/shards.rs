@@ -1,0 +1,207 @@
+//! Files read in worker datasets and handed over as shards give what reading them in place
+//! gives: the same reports and events in the same order, and, in any order of arrival and any
+//! number of workers, the same ledger totals, top lists and histograms.
+
+// A failing check should fail loudly, not limp on.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+
+use trailview::analytics::generate::{generate, GenSpec};
+use trailview::analytics::{Dashboard, Dataset, Field, FieldFilter, Ledger, Query};
+
+/// The fixture trail (duplicates, conflicts, rejects, a digest, undated records), a generated
+/// corpus, and the fixture trail's first files again (every record a duplicate).
+fn files() -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trail");
+    let trail: Vec<(String, Vec<u8>)> = common::files_under(&dir)
+        .into_iter()
+        .map(|(relative, path)| (relative, std::fs::read(path).unwrap()))
+        .collect();
+    let mut files = trail.clone();
+    files.extend(generate(&GenSpec::new(12_000, 7)).map(|file| (file.path, file.bytes)));
+    files.extend(
+        trail
+            .into_iter()
+            .take(3)
+            .map(|(path, bytes)| (format!("again/{path}"), bytes)),
+    );
+    files
+}
+
+fn in_place(files: &[(String, Vec<u8>)]) -> Dataset {
+    let mut dataset = Dataset::default();
+    for (path, bytes) in files {
+        dataset.ingest_file(path, bytes);
+    }
+    dataset.commit();
+    dataset
+}
+
+/// Every file read by one of `workers` worker datasets, one shard per file, the shards
+/// absorbed in `order` (a permutation of the files' positions).
+fn through_workers(files: &[(String, Vec<u8>)], workers: usize, order: &[usize]) -> Dataset {
+    let mut readers: Vec<Dataset> = (0..workers).map(|_| Dataset::for_shards()).collect();
+    let mut shards: Vec<Vec<u8>> = files
+        .iter()
+        .enumerate()
+        .map(|(at, (path, bytes))| {
+            let reader = &mut readers[at % workers];
+            reader.begin_file(path, bytes.len() as u64);
+            // Bytes arrive in slices, as a worker reads a `File`.
+            for chunk in bytes.chunks(64 << 10) {
+                reader.push_file_bytes(chunk);
+            }
+            reader.take_shard()
+        })
+        .collect();
+    let mut dataset = Dataset::default();
+    for &at in order {
+        let added = dataset
+            .absorb_shard(&std::mem::take(&mut shards[at]))
+            .unwrap();
+        assert!(added >= 1, "{}", files[at].0);
+    }
+    dataset.commit();
+    dataset
+}
+
+fn queries() -> Vec<Query> {
+    vec![
+        Query::default(),
+        Query {
+            errors_only: true,
+            ..Query::default()
+        },
+        Query {
+            filters: vec![FieldFilter {
+                field: Field::EventSource,
+                value: "s3.amazonaws.com".to_owned(),
+                exclude: false,
+            }],
+            ..Query::default()
+        },
+    ]
+}
+
+fn dashboards(dataset: &Dataset) -> Vec<Dashboard> {
+    queries()
+        .iter()
+        .map(|query| dataset.dashboard(&dataset.select(query), query))
+        .collect()
+}
+
+fn balanced(ledger: Ledger) -> bool {
+    ledger.read == ledger.indexed + ledger.duplicates + ledger.rejected
+}
+
+#[test]
+fn shards_absorbed_in_reading_order_equal_reading_in_place() {
+    let files = files();
+    let reference = in_place(&files);
+    let order: Vec<usize> = (0..files.len()).collect();
+    for workers in [1, 3] {
+        let pooled = through_workers(&files, workers, &order);
+        assert_eq!(pooled.files(), reference.files(), "{workers} workers");
+        assert_eq!(pooled.ledger(), reference.ledger());
+        assert_eq!(dashboards(&pooled), dashboards(&reference));
+        let all = reference.select(&Query::default());
+        assert_eq!(
+            pooled.rows(&pooled.select(&Query::default()), 0, usize::MAX),
+            reference.rows(&all, 0, usize::MAX)
+        );
+        for event_idx in [0, 1, 57, reference.n_events() as u32 - 1] {
+            assert_eq!(
+                pooled.event_detail(event_idx),
+                reference.event_detail(event_idx)
+            );
+        }
+    }
+    assert!(reference.ledger().duplicates > 0 && reference.ledger().conflicts > 0);
+    assert!(reference.ledger().rejected > 0);
+}
+
+#[test]
+fn any_worker_count_and_arrival_order_give_the_same_totals_top_lists_and_histograms() {
+    let files = files();
+    let reference = in_place(&files);
+    let expected = dashboards(&reference);
+    let mut rng = fastrand::Rng::with_seed(5);
+    for workers in [1, 2, 4, 7] {
+        let mut order: Vec<usize> = (0..files.len()).collect();
+        rng.shuffle(&mut order);
+        let pooled = through_workers(&files, workers, &order);
+        let (got, want) = (pooled.ledger(), reference.ledger());
+        assert_eq!(
+            (
+                got.n_files,
+                got.read,
+                got.indexed,
+                got.duplicates,
+                got.conflicts,
+                got.rejected
+            ),
+            (
+                want.n_files,
+                want.read,
+                want.indexed,
+                want.duplicates,
+                want.conflicts,
+                want.rejected
+            ),
+            "{workers} workers"
+        );
+        for (got, want) in dashboards(&pooled).iter().zip(&expected) {
+            assert_eq!(got.totals, want.totals, "{workers} workers: totals");
+            assert_eq!(got.timeline, want.timeline, "{workers} workers: timeline");
+            assert_eq!(got.tops, want.tops, "{workers} workers: top lists");
+            assert_eq!(got.errors, want.errors, "{workers} workers: error insights");
+        }
+    }
+}
+
+#[test]
+fn a_damaged_shard_is_refused_or_accounted_for_and_never_panics() {
+    let files = files();
+    let (path, bytes) = &files[files.len() / 2];
+    let mut reader = Dataset::for_shards();
+    reader.ingest_file(path, bytes);
+    let shard = reader.take_shard();
+    assert!(Dataset::default().absorb_shard(b"nonsense").is_err());
+    for cut in [
+        0,
+        3,
+        8,
+        40,
+        shard.len() / 3,
+        shard.len() / 2,
+        shard.len() - 1,
+    ] {
+        let mut dataset = Dataset::default();
+        match dataset.absorb_shard(&shard[..cut]) {
+            Ok(added) => {
+                assert_eq!(added, 1, "cut at {cut}");
+                let ledger = dataset.ledger();
+                assert!(balanced(ledger), "cut at {cut}: {ledger:?}");
+                assert!(
+                    ledger.rejected > 0,
+                    "cut at {cut}: the lost records are counted"
+                );
+            }
+            Err(reason) => assert!(!reason.is_empty()),
+        }
+        // What was loaded before stays.
+        dataset.ingest_file(path, bytes);
+        assert!(balanced(dataset.ledger()));
+    }
+    let mut flipped = shard.clone();
+    for at in (0..flipped.len()).step_by(997) {
+        flipped[at] ^= 0x5a;
+    }
+    let mut dataset = Dataset::default();
+    if dataset.absorb_shard(&flipped).is_ok() {
+        assert!(balanced(dataset.ledger()));
+    }
+}
