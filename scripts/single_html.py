@@ -7,6 +7,7 @@ Run by trunk after every build (Trunk.toml [[hooks]], post_build) on the staging
 by hand: scripts/single_html.py DIST_DIR [OUT_FILE]. Standard library only.
 """
 import base64
+import json
 import os
 import re
 import sys
@@ -48,11 +49,21 @@ def build(dist):
         fail("the JS glue imports other modules")
     glue = re.sub(r"^export \{[^}]*\};?\s*$", "", glue, flags=re.M)
     glue = re.sub(r"^export (class|function|async function|const|let) ", r"\1 ", glue, flags=re.M)
+    # The reader pool's workers start from a blob holding the glue's text, there being no glue
+    # file to import. A page opened from disk cannot start module workers from a blob, so the
+    # text is a classic script: no exports (removed above) and no import.meta (the workers are
+    # handed the compiled module, so the glue's own URL is never used). As a JSON string, with
+    # "</" escaped so it cannot end the script element.
+    worker_glue = glue.replace("import.meta.url", "self.location.href")
+    if "import.meta" in worker_glue:
+        fail("the JS glue uses import.meta beyond its url")
+    glue_text = json.dumps(worker_glue).replace("</", "<\\/")
     with open(asset(dist, wasm_url), "rb") as f:
         wasm_b64 = base64.b64encode(f.read()).decode("ascii")
 
     script = (
         '<script type="module">\n'
+        + "window.__trailview_glue = " + glue_text + ";\n"
         + glue
         + "\nconst __trailview_bytes = Uint8Array.from(atob('" + wasm_b64 + "'), (c) => c.charCodeAt(0));\n"
         + "const __trailview_wasm = await __wbg_init({ module_or_path: __trailview_bytes });\n"

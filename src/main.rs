@@ -1,6 +1,21 @@
-//! The wasm entry point: install the panic hook and mount the app. Nothing else lives here.
+//! The wasm entry point: install the panic hook and mount the app, plus the two functions a
+//! reader-pool worker calls (exported from the binary, so the linker keeps them).
+
+use wasm_bindgen::prelude::wasm_bindgen;
 
 fn main() {
     console_error_panic_hook::set_once();
     trailview::ui::mount();
+}
+
+/// In a pool worker: reads one file and returns its shard (see `ui::worker`).
+#[wasm_bindgen]
+pub fn trailview_worker_read(file: &web_sys::File, path: &str, limit: f64) -> js_sys::Uint8Array {
+    trailview::ui::worker::read_file(file, path, limit)
+}
+
+/// In a pool worker: the size of its WebAssembly memory, in bytes.
+#[wasm_bindgen]
+pub fn trailview_worker_memory() -> f64 {
+    trailview::ui::pool::wasm_memory_bytes()
 }

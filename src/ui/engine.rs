@@ -65,6 +65,29 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    /// Adds a file read by a pool worker (its shard); returns the events it added. A shard that
+    /// cannot be read lists the file as rejected, saying so.
+    pub fn absorb_shard(&self, path: &str, size_bytes: u64, shard: &[u8]) -> u64 {
+        self.dataset
+            .try_update_value(|dataset| {
+                let before = dataset.n_events();
+                if let Err(reason) = dataset.absorb_shard(shard) {
+                    dataset.reject_file(
+                        path,
+                        size_bytes,
+                        &format!("the background reader's result could not be used: {reason}"),
+                    );
+                }
+                (dataset.n_events() - before) as u64
+            })
+            .unwrap_or_default()
+    }
+
+    /// The number of events kept.
+    pub fn n_events(&self) -> usize {
+        self.dataset.with_value(Dataset::n_events)
+    }
+
     /// Lists a file the browser could not read.
     pub fn reject(&self, path: &str, size_bytes: u64, reason: &str) {
         self.dataset.update_value(|dataset| {

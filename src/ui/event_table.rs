@@ -43,13 +43,16 @@ pub fn EventTable() -> impl IntoView {
     let choosing = RwSignal::new(false);
     let viewport = NodeRef::<leptos::html::Div>::new();
     let n_rows = Memo::new(move |_| state.ordered.with(Selection::len));
-    // A new selection or order starts at the top.
+    // A new selection or order starts at the top. The position is known from the scroll events,
+    // so an unscrolled table is not touched: setting scrollTop forces a layout of the page.
     Effect::new(move |_| {
         state.ordered.track();
-        if let Some(element) = viewport.get_untracked() {
-            element.set_scroll_top(0);
+        if scroll_top.get_untracked() != 0.0 {
+            if let Some(element) = viewport.get_untracked() {
+                element.set_scroll_top(0);
+            }
+            scroll_top.set(0.0);
         }
-        scroll_top.set(0.0);
         cursor.set(None);
     });
     let window = Memo::new(move |_| {

@@ -121,6 +121,11 @@ fn ProgressBar() -> impl IntoView {
                             data-ms=format!("{:.1}", last.elapsed_ms)
                             data-events=last.events
                             data-files=last.files
+                            data-first-ms=last.first_ms.map(|ms| format!("{ms:.1}"))
+                            data-workers=last.workers
+                            data-memory=last.memory_bytes
+                            data-worker-ms=format!("{:.1}", last.worker_ms)
+                            data-absorb-ms=format!("{:.1}", last.absorb_ms)
                         ></span>
                     }
                 })

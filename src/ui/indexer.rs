@@ -18,19 +18,6 @@ const SLICE_MS: f64 = 12.0;
 /// loaded stays usable, and queries read the events not indexed one by one.
 const MEMORY_BUDGET_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
 
-/// The size of the page's WebAssembly memory, in bytes.
-pub fn wasm_memory_bytes() -> f64 {
-    use wasm_bindgen::JsCast;
-    wasm_bindgen::memory()
-        .dyn_into::<js_sys::WebAssembly::Memory>()
-        .map_or(0.0, |memory| {
-            memory
-                .buffer()
-                .dyn_into::<js_sys::ArrayBuffer>()
-                .map_or(0.0, |buffer| f64::from(buffer.byte_length()))
-        })
-}
-
 /// Starts indexing whenever events are stored that the index lacks and no batch is loading.
 pub fn keep_indexed(state: AppState) {
     let running = StoredValue::new(false);
@@ -46,7 +33,7 @@ pub fn keep_indexed(state: AppState) {
         spawn_local(async move {
             let mut slice = 500usize;
             loop {
-                if wasm_memory_bytes() > MEMORY_BUDGET_BYTES {
+                if crate::ui::pool::wasm_memory_bytes() > MEMORY_BUDGET_BYTES {
                     state.index_stopped.set(true);
                     break;
                 }
@@ -54,6 +41,8 @@ pub fn keep_indexed(state: AppState) {
                 let (indexed, total) = state.engine.index_some(slice);
                 state.index_progress.set((indexed, total));
                 if indexed >= total {
+                    let page = crate::ui::pool::wasm_memory_bytes();
+                    state.memory.update(|memory| memory.0 = page);
                     break;
                 }
                 let took = (now_ms() - started).max(0.5);

@@ -51,6 +51,7 @@ pub fn IngestReport() -> impl IntoView {
                             format::count(ledger.duplicates), format::count(ledger.rejected), format::count(ledger.conflicts))
                     }}
                 </span>
+                <LoadFacts />
                 <label class="tv-toggle" title="A compressed file that inflates past this and past 128 times its own size is a decompression bomb and is read only that far; so is text that cannot be read record by record. Trail files, JSON arrays and JSON lines of any size stream through.">
                     "per-file limit"
                     <input type="number" class="tv-limit" min="1" max="4095" step="1" data-testid="size-limit"
@@ -154,5 +155,35 @@ impl Column {
             Column::Size => a.size_bytes.cmp(&b.size_bytes),
         };
         by.then_with(|| a.path.cmp(&b.path))
+    }
+}
+
+/// Who read the last batch (the page, or how many background workers) and the memory the page
+/// and its workers hold after it.
+#[component]
+fn LoadFacts() -> impl IntoView {
+    let state = use_app_state();
+    move || {
+        state.last_load.get().map(|last| {
+            let readers = match (last.workers, &last.pool_problem) {
+                (0, Some(problem)) => format!("read on the page (no background workers: {problem})"),
+                (0, None) => "read on the page".to_owned(),
+                (1, _) => "read by 1 background worker".to_owned(),
+                (n, _) => format!("read by {n} background workers"),
+            };
+            let memory = move || {
+                let (page, workers) = state.memory.get();
+                page + workers
+            };
+            view! {
+                <span class="tv-card__meta" data-testid="load-facts" data-workers=last.workers>
+                    {readers}" · "
+                    <span data-testid="memory" data-value=memory
+                        title="WebAssembly memory of the page and its workers, as of the last load or the end of indexing">
+                        {move || format!("{} in memory", format::bytes(memory() as u64))}
+                    </span>
+                </span>
+            }
+        })
     }
 }

@@ -1,9 +1,15 @@
 //! Getting files into the engine: the file and folder inputs, dropped files and folders (walked
-//! recursively), and the built-in demo; then one loop that reads them one by one, each in
-//! slices of [`SLICE_BYTES`] (a file is never held whole), yielding to the browser every few
-//! milliseconds of work so the page stays responsive and the progress bar moves.
+//! recursively), and the built-in demo. One lane per pool worker takes files from the queue as
+//! its worker frees up: the worker reads the file and the page absorbs its shard. Without
+//! workers (or for the demo and very large files) the page reads a file itself, in slices of
+//! [`SLICE_BYTES`] (a file is never held whole), yielding to the browser every few milliseconds
+//! of work so the page stays responsive and the progress bar moves.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
+use std::rc::Rc;
+
+use futures::future::join_all;
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
@@ -16,6 +22,7 @@ use web_sys::{
 };
 
 use crate::analytics::demo::demo_files;
+use crate::ui::pool::{self, Lane, Pool, MAX_WORKER_FILE_BYTES};
 use crate::ui::state::{AppState, LoadState, LoadSummary};
 
 /// Where a file's bytes come from.
@@ -36,20 +43,28 @@ pub struct InputFile {
     pub source: Source,
 }
 
-/// Files waiting to be read, shared by every way of adding files.
+/// Files waiting to be read, shared by every way of adding files, and the workers that read
+/// them.
 #[derive(Clone, Copy)]
 pub struct LoadQueue {
     pending: StoredValue<VecDeque<InputFile>, LocalStorage>,
     running: StoredValue<bool, LocalStorage>,
+    pool: StoredValue<Rc<Pool>, LocalStorage>,
 }
 
 impl LoadQueue {
-    /// An empty queue.
+    /// An empty queue, with the reader pool started ([`pool::wanted_workers`]).
     pub fn new() -> Self {
         Self {
             pending: StoredValue::new_local(VecDeque::new()),
             running: StoredValue::new_local(false),
+            pool: StoredValue::new_local(Rc::new(Pool::start(pool::wanted_workers()))),
         }
+    }
+
+    /// The reader pool.
+    pub fn pool(&self) -> Rc<Pool> {
+        self.pool.get_value()
     }
 }
 
@@ -113,81 +128,177 @@ const YIELD_EVERY_MS: f64 = 12.0;
 /// and never held whole.
 const SLICE_BYTES: u64 = 8 << 20;
 
-/// The loop's clocks and what it has loaded, shared by the per-file and per-slice steps.
+/// The batch's clocks and what it has loaded, shared by the lanes reading it.
 struct Pace {
     state: AppState,
-    last_refresh: f64,
-    last_yield: f64,
+    started: f64,
+    last_refresh: Cell<f64>,
+    last_yield: Cell<f64>,
+    /// When the dashboard first showed events of this batch.
+    first_shown: Cell<Option<f64>>,
+    /// Whether the page's own dataset is in the middle of reading a file (between
+    /// `begin_file` and `end_file`): nothing else may be added to it then.
+    page_reading: Cell<bool>,
+    events: Cell<u64>,
+    files: Cell<u64>,
+    bytes: Cell<u64>,
+    /// Milliseconds spent absorbing shards.
+    absorb_ms: Cell<f64>,
 }
 
 impl Pace {
-    /// Counts `bytes` read and `events` added, refreshes the dashboard now and then, and yields
-    /// to the browser once a slice of work is done.
-    async fn step(&mut self, bytes: u64, events: u64, files: u64) {
+    /// Counts `bytes` read and `events` added, and refreshes the dashboard as soon as the batch
+    /// has its first events, then now and then.
+    fn count(&self, bytes: u64, events: u64, files: u64) {
         self.state.progress.update(|progress| {
             progress.files_done += files;
             progress.bytes_done += bytes;
             progress.events += events;
         });
-        if now_ms() - self.last_refresh > REFRESH_EVERY_MS {
+        let first = events > 0 && self.first_shown.get().is_none();
+        if first || now_ms() - self.last_refresh.get() > REFRESH_EVERY_MS {
             self.state.engine.commit();
             self.state.revision.update(|revision| *revision += 1);
-            self.last_refresh = now_ms();
+            self.last_refresh.set(now_ms());
+            if self.state.engine.n_events() > 0 && self.first_shown.get().is_none() {
+                self.first_shown.set(Some(now_ms()));
+            }
         }
-        // Let the browser paint and handle input once a slice of work is done.
-        if now_ms() - self.last_yield > YIELD_EVERY_MS {
+    }
+
+    /// [`Pace::count`], then a yield to the browser once a slice of work is done.
+    async fn step(&self, bytes: u64, events: u64, files: u64) {
+        self.count(bytes, events, files);
+        if now_ms() - self.last_yield.get() > YIELD_EVERY_MS {
             TimeoutFuture::new(0).await;
-            self.last_yield = now_ms();
+            self.last_yield.set(now_ms());
         }
+    }
+
+    /// Waits until the page's dataset is not in the middle of a file, then claims it.
+    async fn claim_page(&self) {
+        while self.page_reading.get() {
+            TimeoutFuture::new(5).await;
+        }
+        self.page_reading.set(true);
     }
 }
 
 async fn run(state: AppState, queue: LoadQueue, started: f64) {
-    let mut pace = Pace {
+    let pace = Rc::new(Pace {
         state,
-        last_refresh: started,
-        last_yield: started,
-    };
-    let mut summary = LoadSummary {
-        elapsed_ms: 0.0,
-        events: 0,
-        files: 0,
-        bytes: 0,
-    };
+        started,
+        last_refresh: Cell::new(started),
+        last_yield: Cell::new(started),
+        first_shown: Cell::new(None),
+        page_reading: Cell::new(false),
+        events: Cell::new(0),
+        files: Cell::new(0),
+        bytes: Cell::new(0),
+        absorb_ms: Cell::new(0.0),
+    });
+    let busy_before = queue.pool().busy_ms();
+    let pool = queue.pool();
+    let lanes = pool.lanes();
+    let workers = lanes.len();
+    if lanes.is_empty() {
+        read_lane(pace.clone(), queue, None).await;
+    } else {
+        // Two lanes per worker: one file being read while the page absorbs the other's shard.
+        join_all(
+            lanes
+                .iter()
+                .chain(&lanes)
+                .map(|lane| read_lane(pace.clone(), queue, Some(lane.clone()))),
+        )
+        .await;
+    }
+    state.engine.commit();
+    state.revision.update(|revision| *revision += 1);
+    let elapsed_ms = now_ms() - started;
+    queue.running.set_value(false);
+    state
+        .progress
+        .update(|progress| progress.state = LoadState::Done);
+    let page_memory = pool::wasm_memory_bytes();
+    state.memory.set((page_memory, pool.memory_bytes()));
+    state.last_load.set(Some(LoadSummary {
+        elapsed_ms,
+        events: pace.events.get(),
+        files: pace.files.get(),
+        bytes: pace.bytes.get(),
+        first_ms: pace.first_shown.get().map(|at| at - pace.started),
+        workers,
+        memory_bytes: page_memory + pool.memory_bytes(),
+        worker_ms: pool.busy_ms() - busy_before,
+        absorb_ms: pace.absorb_ms.get(),
+        pool_problem: pool.problem(),
+    }));
+}
+
+/// Takes files from the queue until it is empty: with a worker, each browser file is read by
+/// it and its shard absorbed here; without one (or for in-memory and very large files), the
+/// page reads the file itself in slices.
+async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>) {
+    let engine = pace.state.engine;
     while let Some(input) = queue
         .pending
         .try_update_value(VecDeque::pop_front)
         .flatten()
     {
-        let added = match input.source {
-            Source::Memory(bytes) => {
-                let added = state.engine.ingest(&input.path, &bytes);
+        let worker = lane
+            .as_ref()
+            .filter(|lane| lane.broken().is_none() && input.size <= MAX_WORKER_FILE_BYTES);
+        let added = match (input.source, worker) {
+            (Source::Memory(bytes), _) => {
+                pace.claim_page().await;
+                let added = engine.ingest(&input.path, &bytes);
+                pace.page_reading.set(false);
                 pace.step(input.size, added, 1).await;
                 added
             }
-            Source::Browser(file) => {
-                let added = read_in_slices(&mut pace, &input.path, input.size, file).await;
+            (Source::Browser(file), Some(worker)) => {
+                let limit = engine.decoded_size_limit();
+                let read = worker.read(&file, &input.path, limit).await;
+                pace.claim_page().await;
+                let added = match read {
+                    Ok(read) => {
+                        let started = now_ms();
+                        let added = engine.absorb_shard(&input.path, input.size, &read.shard);
+                        pace.absorb_ms
+                            .set(pace.absorb_ms.get() + now_ms() - started);
+                        added
+                    }
+                    Err(reason) => {
+                        engine.reject(
+                            &input.path,
+                            input.size,
+                            &format!("the background reader failed on this file: {reason}"),
+                        );
+                        0
+                    }
+                };
+                pace.page_reading.set(false);
+                pace.step(input.size, added, 1).await;
+                added
+            }
+            (Source::Browser(file), None) => {
+                pace.claim_page().await;
+                let added = read_in_slices(&pace, &input.path, input.size, file).await;
+                pace.page_reading.set(false);
                 pace.step(0, 0, 1).await;
                 added
             }
         };
-        summary.events += added;
-        summary.files += 1;
-        summary.bytes += input.size;
+        pace.events.set(pace.events.get() + added);
+        pace.files.set(pace.files.get() + 1);
+        pace.bytes.set(pace.bytes.get() + input.size);
     }
-    state.engine.commit();
-    state.revision.update(|revision| *revision += 1);
-    summary.elapsed_ms = now_ms() - started;
-    queue.running.set_value(false);
-    state
-        .progress
-        .update(|progress| progress.state = LoadState::Done);
-    state.last_load.set(Some(summary));
 }
 
-/// Reads a browser file slice by slice into the engine, counting progress as it goes; returns
-/// the events it added (progress already counts them).
-async fn read_in_slices(pace: &mut Pace, path: &str, size: u64, file: File) -> u64 {
+/// Reads a browser file slice by slice into the page's dataset, counting progress as it goes;
+/// returns the events it added (progress already counts them).
+async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
     let engine = pace.state.engine;
     let blob = gloo_file::Blob::from(file);
     let mut offset = 0;

@@ -21,6 +21,7 @@ pub mod header;
 pub mod indexer;
 pub mod ingest_report;
 pub mod loader;
+pub mod pool;
 pub mod query_bar;
 pub mod quick_filters;
 pub mod state;
@@ -28,6 +29,7 @@ pub mod stats;
 pub mod timeline;
 pub mod top_list;
 pub mod url_state;
+pub mod worker;
 
 use leptos::prelude::*;
 
@@ -60,7 +62,10 @@ pub fn input_hint(
 
 /// Mounts the app on the page's body.
 pub fn mount() {
-    leptos::mount::mount_to_body(App);
+    // A pool worker runs the same module, with no document to mount in.
+    if web_sys::window().is_some() {
+        leptos::mount::mount_to_body(App);
+    }
 }
 
 /// The whole page.

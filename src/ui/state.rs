@@ -48,7 +48,7 @@ pub struct Progress {
 }
 
 /// How long the last batch took.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LoadSummary {
     /// Wall time from the first read to the last commit, in milliseconds.
     pub elapsed_ms: f64,
@@ -58,6 +58,18 @@ pub struct LoadSummary {
     pub files: u64,
     /// Bytes read by the batch.
     pub bytes: u64,
+    /// From the first read to the first dashboard showing events, in milliseconds.
+    pub first_ms: Option<f64>,
+    /// Pool workers that read files (0: the page read them itself).
+    pub workers: usize,
+    /// WebAssembly memory at the end, page and workers together, in bytes.
+    pub memory_bytes: f64,
+    /// Milliseconds the workers spent reading this batch's files, all together.
+    pub worker_ms: f64,
+    /// Milliseconds the page spent adding what the workers read (absorbing their shards).
+    pub absorb_ms: f64,
+    /// Why fewer workers read than were asked for, if so.
+    pub pool_problem: Option<String>,
 }
 
 /// Everything the components share.
@@ -85,6 +97,9 @@ pub struct AppState {
     pub index_progress: RwSignal<(u32, u32)>,
     /// Whether indexing stopped at the memory budget.
     pub index_stopped: RwSignal<bool>,
+    /// WebAssembly memory in bytes: the page's and its workers', as of the last load or the end
+    /// of indexing.
+    pub memory: RwSignal<(f64, f64)>,
     /// Loading progress.
     pub progress: RwSignal<Progress>,
     /// The last finished batch.
@@ -153,6 +168,7 @@ impl AppState {
             local_time: RwSignal::new(false),
             index_progress,
             index_stopped,
+            memory: RwSignal::new((0.0, 0.0)),
             progress: RwSignal::new(Progress::default()),
             last_load: RwSignal::new(None),
             selection,

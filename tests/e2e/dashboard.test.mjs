@@ -8,10 +8,11 @@
 //   TRAILVIEW_CORPUS         a directory holding invictus-aws-dataset/CloudTrail (optional)
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ARTIFACTS, FIXTURES, distDir, distExists, launch } from './harness.mjs';
+import { ARTIFACTS, FIXTURES, REPO, distDir, distExists, launch } from './harness.mjs';
 import { byteOrder, callerOf, canonical, computeExpected, formatTime, listFiles, parseTime, TOP_LISTS } from './oracle.mjs';
 
 const TIMEOUT = 60_000;
@@ -950,3 +951,73 @@ function stringsIn(value) {
   if (value === null || typeof value !== 'object') return [];
   return Object.values(value).flatMap(stringsIn);
 }
+
+/**
+ * A corpus of `events` generated events (seed `seed`) under target/e2e-corpus, made once by the
+ * project's generator, and the generator's own counts of it.
+ */
+function generatedCorpus(events, seed) {
+  const dir = path.join(REPO, 'target', 'e2e-corpus', `${events}-${seed}`);
+  const summaryFile = `${dir}.json`;
+  if (!fs.existsSync(summaryFile)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    const args = ['run', '--quiet', '--no-default-features', '--bin', 'trailview-gen', '--',
+      '--events', String(events), '--seed', String(seed), '--out', dir];
+    const printed = execFileSync('cargo', args, { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20 });
+    fs.writeFileSync(summaryFile, printed);
+  }
+  return { dir: path.join(dir, 'AWSLogs'), summary: JSON.parse(fs.readFileSync(summaryFile, 'utf8')) };
+}
+
+/** The top 10 of a generator count map, as a top list orders them (count down, then key). */
+function topTen(counts) {
+  return Object.entries(counts)
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || byteOrder(a.key, b.key))
+    .slice(0, 10);
+}
+
+test('18. 100,000 generated events through the worker pool: the generator\'s totals, a click answered while loading, the same dashboard with 2, 1 and 0 workers', { skip, timeout: 15 * TIMEOUT }, withPage(async (page) => {
+  const { dir, summary } = generatedCorpus(100_000, 11);
+  assert.equal(summary.events, 100_000);
+  const shown = {};
+  for (const workers of [2, 1, 0]) {
+    await page.goto(`${session.url}?workers=${workers}`);
+    await page.locator(testid('demo-button')).waitFor({ state: 'visible' });
+    await uploadFolder(page, dir);
+    if (workers === 2) {
+      // While files are still being read, a click on the time-zone switch is answered.
+      await page.waitForFunction(() => {
+        const progress = document.querySelector('[data-testid="progress"]');
+        return progress?.getAttribute('data-state') === 'loading' && Number(progress.getAttribute('data-files-done')) >= 1;
+      }, null, { timeout: TIMEOUT });
+      const clicked = Date.now();
+      await page.locator('.tv-segmented__item >> text=Local').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="time-zone"]')?.getAttribute('data-value') === 'local');
+      const answeredMs = Date.now() - clicked;
+      const progress = (await snapshot(page)).progress;
+      assert.equal(progress.state, 'loading', 'the click was answered before the load ended');
+      assert.ok(Number(progress['files-done']) < summary.files, `answered with ${progress['files-done']} of ${summary.files} files read`);
+      assert.ok(answeredMs < 1000, `the click was answered in ${answeredMs} ms`);
+      await page.locator('.tv-segmented__item >> text=UTC').click();
+    }
+    await waitForLoad(page, summary.files);
+    const shot = await eventually(() => snapshot(page), (s) => s.stats.events === summary.events, 2 * TIMEOUT);
+    const label = `${workers} workers`;
+    assert.equal(await page.getAttribute(testid('load-summary'), 'data-workers'), String(workers), label);
+    assert.equal(shot.stats.events, summary.events, `${label}: stat-events is the generator's count`);
+    assert.equal(shot.stats.errors, summary.errors, `${label}: stat-errors`);
+    assert.equal(shot.stats.files, summary.files, `${label}: stat-files`);
+    assert.equal(shot.stats.rejected, 0, `${label}: stat-rejected`);
+    assert.deepEqual(shot.top.events, topTen(summary.by_event_name), `${label}: top-events`);
+    assert.deepEqual(shot.top.services, topTen(summary.by_event_source), `${label}: top-services`);
+    assert.deepEqual(shot.top.regions, topTen(summary.by_region), `${label}: top-regions`);
+    assert.deepEqual(shot.top.errors, topTen(summary.by_error_code), `${label}: top-errors`);
+    assert.equal(shot.span.start, formatTime(summary.first_event_millis), `${label}: first event`);
+    assert.equal(shot.span.end, formatTime(summary.last_event_millis), `${label}: last event`);
+    assert.equal(shot.buckets.reduce((sum, bucket) => sum + bucket.count, 0), summary.events, `${label}: timeline sum`);
+    shown[workers] = { stats: shot.stats, top: shot.top, span: shot.span, buckets: shot.buckets };
+  }
+  assert.deepEqual(shown[1], shown[2], 'every total, top list and histogram: 1 worker as 2');
+  assert.deepEqual(shown[0], shown[2], 'every total, top list and histogram: the page alone as 2 workers');
+}));

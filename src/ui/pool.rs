@@ -1,0 +1,339 @@
+//! The reader pool: plain Web Workers (no `SharedArrayBuffer`, which static hosts cannot enable),
+//! each running its own instance of the page's WebAssembly module. A worker is handed a `File`
+//! (workers can read it themselves), inflates, splits, parses and normalises it, and returns a
+//! shard that the page's dataset absorbs: the page only places records, so it stays free for
+//! the user while files are read side by side.
+//!
+//! Workers start from a `blob:` URL (the app never builds a URL of its own): on a hosted page
+//! the blob is a module importing the JS glue by its `import.meta.url`; in the single-file
+//! build, which has no glue file, the page carries the glue's text as a classic script
+//! (`__trailview_glue`, see `scripts/single_html.py`) and the blob is that text.
+//! The compiled module itself is posted to each worker, so nothing is fetched or compiled twice.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, File, MessageEvent, Url, Worker, WorkerOptions, WorkerType};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The URL of the JS glue module, as it knows itself.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static GLUE_URL: String;
+}
+
+/// The most workers a page starts, whatever the machine.
+pub const MAX_WORKERS: u32 = 8;
+
+/// Files larger than this (as given, compressed or not) are read on the page in slices rather
+/// than by a worker, whose shard would hold the whole file's text at once.
+pub const MAX_WORKER_FILE_BYTES: u64 = 64 << 20;
+
+/// The worker's message loop, after the glue (text or import) that defines what it calls.
+const BOOTSTRAP: &str = r"
+onmessage = (event) => {
+  const message = event.data;
+  if (message.module) {
+    try {
+      initSync({ module: message.module });
+    } catch (error) {
+      postMessage({ fatal: String(error) });
+    }
+    return;
+  }
+  try {
+    const started = performance.now();
+    const shard = trailview_worker_read(message.file, message.path, message.limit);
+    const ms = performance.now() - started;
+    postMessage({ shard, ms, memory: trailview_worker_memory() }, [shard.buffer]);
+  } catch (error) {
+    postMessage({ fatal: String(error) });
+  }
+};
+";
+
+/// The size of this instance's WebAssembly memory, in bytes.
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map_or(0.0, |memory| {
+            memory
+                .buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map_or(0.0, |buffer| f64::from(buffer.byte_length()))
+        })
+}
+
+/// How many workers to start: `?workers=N` in the page's address when given (0 reads on the
+/// page itself), else one per logical core the browser reports, at most [`MAX_WORKERS`].
+pub fn wanted_workers() -> u32 {
+    let Some(window) = web_sys::window() else {
+        return 0;
+    };
+    let asked = window.location().search().ok().and_then(|search| {
+        form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+            .find(|(key, _)| key == "workers")
+            .and_then(|(_, value)| value.parse::<u32>().ok())
+    });
+    let cores = window.navigator().hardware_concurrency() as u32;
+    asked.unwrap_or(cores.max(1)).min(MAX_WORKERS)
+}
+
+/// Reads in flight: their promises' resolve and reject.
+type Waiting = Rc<RefCell<VecDeque<(js_sys::Function, js_sys::Function)>>>;
+
+/// Rejects every read in flight with `reason`.
+fn reject_all(waiting: &Waiting, reason: &str) {
+    let pending: Vec<_> = waiting.borrow_mut().drain(..).collect();
+    for (_, reject) in pending {
+        let _ = reject.call1(&JsValue::NULL, &reason.into());
+    }
+}
+
+/// One worker and the reads it has been given.
+pub struct Lane {
+    worker: Worker,
+    /// The resolve and reject of each read in flight, oldest first (a worker answers in order).
+    waiting: Waiting,
+    /// Set once the worker cannot be used: why.
+    broken: Rc<RefCell<Option<String>>>,
+    /// The worker's WebAssembly memory after its last file, in bytes.
+    memory: Cell<f64>,
+    /// Milliseconds the worker has spent reading files.
+    busy_ms: Cell<f64>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+/// What a worker made of one file.
+pub struct Read {
+    /// The shard, for `Dataset::absorb_shard`.
+    pub shard: Vec<u8>,
+}
+
+impl Lane {
+    fn start(script: &WorkerScript, module: &JsValue) -> Result<Self, String> {
+        let options = WorkerOptions::new();
+        options.set_type(if script.is_module {
+            WorkerType::Module
+        } else {
+            WorkerType::Classic
+        });
+        let url = &script.url;
+        let worker = Worker::new_with_options(url, &options).map_err(|error| describe(&error))?;
+        let waiting: Waiting = Rc::default();
+        let broken: Rc<RefCell<Option<String>>> = Rc::default();
+        let on_message = {
+            let (waiting, broken) = (waiting.clone(), broken.clone());
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let data = event.data();
+                let fatal = Reflect::get(&data, &"fatal".into())
+                    .ok()
+                    .and_then(|fatal| fatal.as_string());
+                if let Some(reason) = fatal {
+                    broken.borrow_mut().get_or_insert(reason.clone());
+                    reject_all(&waiting, &reason);
+                    return;
+                }
+                let pending = waiting.borrow_mut().pop_front();
+                if let Some((resolve, _)) = pending {
+                    let _ = resolve.call1(&JsValue::NULL, &data);
+                }
+            })
+        };
+        let on_error = {
+            let (waiting, broken) = (waiting.clone(), broken.clone());
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                let reason = Reflect::get(&event, &"message".into())
+                    .ok()
+                    .and_then(|message| message.as_string())
+                    .unwrap_or_else(|| "the worker could not start".to_owned());
+                broken.borrow_mut().get_or_insert(reason.clone());
+                reject_all(&waiting, &reason);
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let init = Object::new();
+        let _ = Reflect::set(&init, &"module".into(), module);
+        worker
+            .post_message(&init)
+            .map_err(|error| describe(&error))?;
+        Ok(Self {
+            worker,
+            waiting,
+            broken,
+            memory: Cell::new(0.0),
+            busy_ms: Cell::new(0.0),
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+
+    /// Why this worker can no longer be used, if it cannot.
+    pub fn broken(&self) -> Option<String> {
+        self.broken.borrow().clone()
+    }
+
+    /// The worker's WebAssembly memory after its last file, in bytes.
+    pub fn memory_bytes(&self) -> f64 {
+        self.memory.get()
+    }
+
+    /// Has the worker read `file`. Reads given while others are in flight queue up in the
+    /// worker, so it can start the next file while the page absorbs the last.
+    pub async fn read(&self, file: &File, path: &str, limit_bytes: usize) -> Result<Read, String> {
+        if let Some(reason) = self.broken() {
+            return Err(reason);
+        }
+        let waiting = self.waiting.clone();
+        let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            waiting.borrow_mut().push_back((resolve, reject));
+        });
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"file".into(), file);
+        let _ = Reflect::set(&message, &"path".into(), &path.into());
+        let _ = Reflect::set(&message, &"limit".into(), &(limit_bytes as f64).into());
+        if let Err(error) = self.worker.post_message(&message) {
+            self.waiting.borrow_mut().pop_back();
+            return Err(describe(&error));
+        }
+        let reply = JsFuture::from(promise)
+            .await
+            .map_err(|error| describe(&error))?;
+        let shard = Reflect::get(&reply, &"shard".into())
+            .ok()
+            .and_then(|shard| shard.dyn_into::<Uint8Array>().ok())
+            .ok_or_else(|| "the worker's reply held no shard".to_owned())?;
+        if let Some(memory) = Reflect::get(&reply, &"memory".into())
+            .ok()
+            .and_then(|memory| memory.as_f64())
+        {
+            self.memory.set(memory);
+        }
+        if let Some(ms) = Reflect::get(&reply, &"ms".into())
+            .ok()
+            .and_then(|ms| ms.as_f64())
+        {
+            self.busy_ms.set(self.busy_ms.get() + ms);
+        }
+        Ok(Read {
+            shard: shard.to_vec(),
+        })
+    }
+}
+
+impl Drop for Lane {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// The started workers.
+#[derive(Default)]
+pub struct Pool {
+    lanes: Vec<Rc<Lane>>,
+    /// Why no worker could be started, when none could.
+    problem: Option<String>,
+}
+
+impl Pool {
+    /// Starts `n` workers; with none started, says why (the page then reads files itself).
+    pub fn start(n: u32) -> Self {
+        if n == 0 {
+            return Self::default();
+        }
+        let script = match worker_script() {
+            Ok(script) => script,
+            Err(problem) => {
+                return Self {
+                    lanes: Vec::new(),
+                    problem: Some(problem),
+                }
+            }
+        };
+        let module = wasm_bindgen::module();
+        let mut lanes = Vec::new();
+        let mut problem = None;
+        for _ in 0..n {
+            match Lane::start(&script, &module) {
+                Ok(lane) => lanes.push(Rc::new(lane)),
+                Err(reason) => problem = Some(reason),
+            }
+        }
+        Self { lanes, problem }
+    }
+
+    /// The workers that can still be used.
+    pub fn lanes(&self) -> Vec<Rc<Lane>> {
+        self.lanes
+            .iter()
+            .filter(|lane| lane.broken().is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// The workers started.
+    pub fn size(&self) -> usize {
+        self.lanes.len()
+    }
+
+    /// Why the pool has fewer workers than asked, if it does.
+    pub fn problem(&self) -> Option<String> {
+        self.problem
+            .clone()
+            .or_else(|| self.lanes.iter().find_map(|lane| lane.broken()))
+    }
+
+    /// Milliseconds the workers have spent reading files, all together.
+    pub fn busy_ms(&self) -> f64 {
+        self.lanes.iter().map(|lane| lane.busy_ms.get()).sum()
+    }
+
+    /// The workers' WebAssembly memory, in bytes.
+    pub fn memory_bytes(&self) -> f64 {
+        self.lanes.iter().map(|lane| lane.memory_bytes()).sum()
+    }
+}
+
+/// The worker script, as a `blob:` URL.
+struct WorkerScript {
+    url: String,
+    /// A module script (importing the glue) or a classic one (holding its text).
+    is_module: bool,
+}
+
+/// The worker script: on a hosted page a module importing the glue file; in the single-file
+/// page, whose glue has no file and which browsers do not let start module workers from a
+/// blob when opened from disk, a classic script holding the glue's text.
+fn worker_script() -> Result<WorkerScript, String> {
+    let glue_text = web_sys::window()
+        .and_then(|window| Reflect::get(&window, &"__trailview_glue".into()).ok())
+        .and_then(|text| text.as_string());
+    let is_module = glue_text.is_none();
+    let source = if let Some(text) = glue_text {
+        format!("{text}\n{BOOTSTRAP}")
+    } else {
+        let url = GLUE_URL.with(String::clone);
+        let quoted = serde_json::to_string(&url).map_err(|error| error.to_string())?;
+        format!("import {{ initSync, trailview_worker_read, trailview_worker_memory }} from {quoted};\n{BOOTSTRAP}")
+    };
+    let options = BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&source.into()), &options)
+        .map_err(|error| describe(&error))?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(|error| describe(&error))?;
+    Ok(WorkerScript { url, is_module })
+}
+
+pub(crate) fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|error| String::from(error.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}

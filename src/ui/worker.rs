@@ -1,0 +1,71 @@
+//! What runs inside a pool worker: the same WebAssembly module as the page, instantiated again
+//! in the worker, reading one `File` at a time with `FileReaderSync` (workers may block) into a
+//! [`Dataset::for_shards`] and handing back the shard. No Leptos runs here.
+
+use js_sys::Uint8Array;
+use web_sys::{File, FileReaderSync};
+
+use crate::analytics::Dataset;
+use crate::ui::pool::describe;
+
+/// How much of a file is read at a time: a file of any size is read in slices, never whole.
+const SLICE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// Reads `file` (listed as `path`) with the per-file decoded-size limit `limit_bytes` and returns
+/// the shard of what it held, for `Dataset::absorb_shard` in the page. A file the browser stops
+/// reading keeps what arrived and says where it stopped.
+pub fn read_file(file: &File, path: &str, limit_bytes: f64) -> Uint8Array {
+    let mut dataset = Dataset::for_shards();
+    dataset.set_decoded_size_limit(limit_bytes as usize);
+    let size = file.size();
+    match FileReaderSync::new() {
+        Err(error) => {
+            dataset.reject_file(
+                path,
+                size as u64,
+                &format!("the browser could not read the file: {}", describe(&error)),
+            );
+        }
+        Ok(reader) => read_slices(&mut dataset, &reader, file, path),
+    }
+    let shard = dataset.take_shard();
+    Uint8Array::from(shard.as_slice())
+}
+
+fn read_slices(dataset: &mut Dataset, reader: &FileReaderSync, file: &File, path: &str) {
+    let size = file.size();
+    let mut offset = 0.0;
+    loop {
+        let end = (offset + SLICE_BYTES).min(size);
+        let slice = file
+            .slice_with_f64_and_f64(offset, end)
+            .and_then(|blob| reader.read_as_array_buffer(&blob));
+        let bytes = match slice {
+            Ok(buffer) => Uint8Array::new(&buffer).to_vec(),
+            Err(error) if offset == 0.0 => {
+                dataset.reject_file(
+                    path,
+                    size as u64,
+                    &format!("the browser could not read the file: {}", describe(&error)),
+                );
+                return;
+            }
+            Err(error) => {
+                dataset.interrupt_file(&format!(
+                    "the browser could not read the file past byte {offset}: {}",
+                    describe(&error)
+                ));
+                return;
+            }
+        };
+        if offset == 0.0 {
+            dataset.begin_file(path, size as u64);
+        }
+        dataset.push_file_bytes(&bytes);
+        offset = end;
+        if offset >= size || bytes.is_empty() {
+            dataset.end_file();
+            return;
+        }
+    }
+}
