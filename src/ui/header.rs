@@ -122,6 +122,7 @@ fn ProgressBar() -> impl IntoView {
                             data-events=last.events
                             data-files=last.files
                             data-first-ms=last.first_ms.map(|ms| format!("{ms:.1}"))
+                            data-first-file-at=last.first_file_at.map(|at| format!("{at:.1}"))
                             data-workers=last.workers
                             data-memory=last.memory_bytes
                             data-worker-ms=format!("{:.1}", last.worker_ms)

@@ -136,6 +136,8 @@ struct Pace {
     last_yield: Cell<f64>,
     /// When the dashboard first showed events of this batch.
     first_shown: Cell<Option<f64>>,
+    /// When the first file of this batch was read (by a worker or the page).
+    first_file: Cell<Option<f64>>,
     /// Whether the page's own dataset is in the middle of reading a file (between
     /// `begin_file` and `end_file`): nothing else may be added to it then.
     page_reading: Cell<bool>,
@@ -175,6 +177,13 @@ impl Pace {
         }
     }
 
+    /// Notes that a file has been read (its events are not yet added).
+    fn file_read(&self) {
+        if self.first_file.get().is_none() {
+            self.first_file.set(Some(now_ms()));
+        }
+    }
+
     /// Waits until the page's dataset is not in the middle of a file, then claims it.
     async fn claim_page(&self) {
         while self.page_reading.get() {
@@ -191,6 +200,7 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         last_refresh: Cell::new(started),
         last_yield: Cell::new(started),
         first_shown: Cell::new(None),
+        first_file: Cell::new(None),
         page_reading: Cell::new(false),
         events: Cell::new(0),
         files: Cell::new(0),
@@ -228,6 +238,7 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         files: pace.files.get(),
         bytes: pace.bytes.get(),
         first_ms: pace.first_shown.get().map(|at| at - pace.started),
+        first_file_at: pace.first_file.get(),
         workers,
         memory_bytes: page_memory + pool.memory_bytes(),
         worker_ms: pool.busy_ms() - busy_before,
@@ -253,6 +264,7 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>) {
             (Source::Memory(bytes), _) => {
                 pace.claim_page().await;
                 let added = engine.ingest(&input.path, &bytes);
+                pace.file_read();
                 pace.page_reading.set(false);
                 pace.step(input.size, added, 1).await;
                 added
@@ -260,6 +272,7 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>) {
             (Source::Browser(file), Some(worker)) => {
                 let limit = engine.decoded_size_limit();
                 let read = worker.read(&file, &input.path, limit).await;
+                pace.file_read();
                 pace.claim_page().await;
                 let added = match read {
                     Ok(read) => {
@@ -285,6 +298,7 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>) {
             (Source::Browser(file), None) => {
                 pace.claim_page().await;
                 let added = read_in_slices(&pace, &input.path, input.size, file).await;
+                pace.file_read();
                 pace.page_reading.set(false);
                 pace.step(0, 0, 1).await;
                 added

@@ -60,6 +60,9 @@ pub struct LoadSummary {
     pub bytes: u64,
     /// From the first read to the first dashboard showing events, in milliseconds.
     pub first_ms: Option<f64>,
+    /// When the first file was read, in milliseconds from the page's time origin (as
+    /// `performance.now()`), so a first painted dashboard can be timed from it.
+    pub first_file_at: Option<f64>,
     /// Pool workers that read files (0: the page read them itself).
     pub workers: usize,
     /// WebAssembly memory at the end, page and workers together, in bytes.

@@ -35,7 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO, distDir, distExists, launch } from './harness.mjs';
 
-const USAGE = 'usage: node bench.mjs [--events N[,N…]] [--runs R] [--json PATH]  (env EVENTS, RUNS, TRAILVIEW_DIST)';
+const USAGE = 'usage: node bench.mjs [--events N[,N…]] [--runs R] [--workers W[,W…]] [--json PATH]  (env EVENTS, RUNS, WORKERS, TRAILVIEW_DIST; workers: the page\'s ?workers=, 0 reads on the page, default one per core)';
 const CORPUS_ROOT = path.join(REPO, 'target', 'bench-corpus');
 const DEFAULT_JSON = path.join(REPO, 'target', 'bench-browser.json');
 const REPETITIONS = 15;
@@ -50,7 +50,7 @@ const operationTimeout = (events) => 30_000 + events * 0.06;
 // Options
 
 function parseOptions(argv, env) {
-  const options = { sizes: env.EVENTS || '100000', runs: env.RUNS || '3', json: DEFAULT_JSON };
+  const options = { sizes: env.EVENTS || '100000', runs: env.RUNS || '3', workers: env.WORKERS || '', json: DEFAULT_JSON };
   for (let at = 0; at < argv.length; at += 2) {
     const [flag, value] = [argv[at], argv[at + 1]];
     if (flag === '--help' || flag === '-h') {
@@ -60,11 +60,18 @@ function parseOptions(argv, env) {
     if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
     if (flag === '--events') options.sizes = value;
     else if (flag === '--runs') options.runs = value;
+    else if (flag === '--workers') options.workers = value;
     else if (flag === '--json') options.json = path.resolve(value);
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   const sizes = String(options.sizes).split(',').map((size) => positiveInteger(size.replaceAll('_', ''), '--events'));
-  return { sizes, runs: positiveInteger(options.runs, '--runs'), json: options.json };
+  const workers = options.workers === ''
+    ? [null]
+    : String(options.workers).split(',').map((count) => {
+      if (!/^\d+$/.test(count)) throw new Error(`--workers: not a count: ${count}\n${USAGE}`);
+      return Number(count);
+    });
+  return { sizes, runs: positiveInteger(options.runs, '--runs'), workers, json: options.json };
 }
 
 function positiveInteger(text, flag) {
@@ -195,6 +202,7 @@ function installProbes() {
         pageFirstMs: number('load-summary', 'data-first-ms'),
         workers: number('load-summary', 'data-workers'),
         workerMs: number('load-summary', 'data-worker-ms'),
+        firstFileAt: number('load-summary', 'data-first-file-at'),
         absorbMs: number('load-summary', 'data-absorb-ms'),
       };
     },
@@ -272,11 +280,12 @@ async function timeOperation(page, operation, summary, total) {
 // ---------------------------------------------------------------------------------------------
 // One run
 
-async function benchRun(session, corpus) {
+async function benchRun(session, corpus, workers) {
   const { summary } = corpus;
   const page = await session.newPage();
   page.setDefaultTimeout(loadTimeout(summary.events));
   try {
+    if (workers !== null) await page.goto(`${session.url}?workers=${workers}`);
     await page.locator(testid('demo-button')).waitFor({ state: 'visible' });
     await page.evaluate(() => window.__bench.watchLoad());
     await page.setInputFiles(testid('folder-input'), corpus.folder);
@@ -322,6 +331,8 @@ function loadFigures(marks, longTasks, loaded, summary, memoryBytes) {
   const indexing = tasksBetween(longTasks, marks.full, marks.indexReady);
   return {
     first_partial_ms: marks.firstPartial - marks.start,
+    // From the first file read (the page's own mark) to stat-events first showing a count.
+    first_partial_after_first_file_ms: loaded.firstFileAt === null ? null : marks.firstPartial - loaded.firstFileAt,
     full_ms: fullMs,
     page_ms: loaded.pageMs,
     page_first_ms: loaded.pageFirstMs,
@@ -399,10 +410,10 @@ function table(header, rows) {
 function printTables(results, runs) {
   console.log(`\nLoad (median of ${runs} run${runs > 1 ? 's' : ''}; ms from choosing the folder)\n`);
   console.log(table(
-    ['events', 'files', 'MB JSON', 'first partial', 'full', 'page data-ms', 'page first-ms', 'workers', 'events/s', 'events/s/worker', 'page absorb ms', 'MB/s JSON',
+    ['events', 'files', 'MB JSON', 'first partial', 'after first file', 'full', 'page data-ms', 'page first-ms', 'workers', 'events/s', 'events/s/worker', 'page absorb ms', 'MB/s JSON',
       'longest task ingest', 'tasks >50 ms ingest', 'longest task index', 'index ready', 'B/event'],
     results.map(({ summary, median: m }) => [
-      summary.events, summary.files, one(summary.uncompressed_bytes / 1e6), round(m.first_partial_ms), round(m.full_ms), round(m.page_ms),
+      summary.events, summary.files, one(summary.uncompressed_bytes / 1e6), round(m.first_partial_ms), round(m.first_partial_after_first_file_ms), round(m.full_ms), round(m.page_ms),
       round(m.page_first_ms), m.workers ?? '—', round(m.events_per_s), round(m.events_per_worker_s), round(m.absorb_ms), one(m.json_mb_per_s), taskMs(m.longest_task_ingest_ms),
       m.long_tasks_ingest ?? '—', taskMs(m.longest_task_index_ms), round(m.index_ready_ms), round(m.memory_bytes_per_event),
     ]),
@@ -442,12 +453,14 @@ async function main() {
     await session.context.addInitScript(installProbes);
     chromium = await chromiumVersion(session);
     for (const corpus of corpora) {
-      const runs = [];
-      for (let run = 1; run <= options.runs; run += 1) {
-        progress(`${corpus.summary.events} events, run ${run}/${options.runs}`);
-        runs.push(await benchRun(session, corpus));
+      for (const workers of options.workers) {
+        const runs = [];
+        for (let run = 1; run <= options.runs; run += 1) {
+          progress(`${corpus.summary.events} events, ${workers ?? 'default'} workers, run ${run}/${options.runs}`);
+          runs.push(await benchRun(session, corpus, workers));
+        }
+        results.push({ summary: corpus.summary, folder: corpus.folder, workers, runs, median: medianOfRuns(runs) });
       }
-      results.push({ summary: corpus.summary, folder: corpus.folder, runs, median: medianOfRuns(runs) });
     }
   } finally {
     await session.close();
