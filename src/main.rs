@@ -10,8 +10,13 @@ fn main() {
 
 /// In a pool worker: reads one file and returns its shard (see `ui::worker`).
 #[wasm_bindgen]
-pub fn trailview_worker_read(file: &web_sys::File, path: &str, limit: f64) -> js_sys::Uint8Array {
-    trailview::ui::worker::read_file(file, path, limit)
+pub fn trailview_worker_read(
+    file: &web_sys::File,
+    path: &str,
+    limit: f64,
+    deflate: bool,
+) -> js_sys::Uint8Array {
+    trailview::ui::worker::read_file(file, path, limit, deflate)
 }
 
 /// In a pool worker: the size of its WebAssembly memory, in bytes.

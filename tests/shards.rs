@@ -41,9 +41,21 @@ fn in_place(files: &[(String, Vec<u8>)]) -> Dataset {
 }
 
 /// Every file read by one of `workers` worker datasets, one shard per file, the shards
-/// absorbed in `order` (a permutation of the files' positions).
-fn through_workers(files: &[(String, Vec<u8>)], workers: usize, order: &[usize]) -> Dataset {
-    let mut readers: Vec<Dataset> = (0..workers).map(|_| Dataset::for_shards()).collect();
+/// absorbed in `order` (a permutation of the files' positions); with `deflate`, the workers
+/// send the records' text deflated.
+fn through_workers(
+    files: &[(String, Vec<u8>)],
+    workers: usize,
+    order: &[usize],
+    deflate: bool,
+) -> Dataset {
+    let mut readers: Vec<Dataset> = (0..workers)
+        .map(|_| {
+            let mut reader = Dataset::for_shards();
+            reader.set_deflate_text(deflate);
+            reader
+        })
+        .collect();
     let mut shards: Vec<Vec<u8>> = files
         .iter()
         .enumerate()
@@ -102,8 +114,8 @@ fn shards_absorbed_in_reading_order_equal_reading_in_place() {
     let files = files();
     let reference = in_place(&files);
     let order: Vec<usize> = (0..files.len()).collect();
-    for workers in [1, 3] {
-        let pooled = through_workers(&files, workers, &order);
+    for (workers, deflate) in [(1, false), (3, false), (2, true)] {
+        let pooled = through_workers(&files, workers, &order, deflate);
         assert_eq!(pooled.files(), reference.files(), "{workers} workers");
         assert_eq!(pooled.ledger(), reference.ledger());
         assert_eq!(dashboards(&pooled), dashboards(&reference));
@@ -132,7 +144,7 @@ fn any_worker_count_and_arrival_order_give_the_same_totals_top_lists_and_histogr
     for workers in [1, 2, 4, 7] {
         let mut order: Vec<usize> = (0..files.len()).collect();
         rng.shuffle(&mut order);
-        let pooled = through_workers(&files, workers, &order);
+        let pooled = through_workers(&files, workers, &order, workers % 2 == 0);
         let (got, want) = (pooled.ledger(), reference.ledger());
         assert_eq!(
             (
@@ -167,6 +179,7 @@ fn a_damaged_shard_is_refused_or_accounted_for_and_never_panics() {
     let files = files();
     let (path, bytes) = &files[files.len() / 2];
     let mut reader = Dataset::for_shards();
+    reader.set_deflate_text(true);
     reader.ingest_file(path, bytes);
     let shard = reader.take_shard();
     assert!(Dataset::default().absorb_shard(b"nonsense").is_err());

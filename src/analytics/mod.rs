@@ -441,6 +441,20 @@ impl Dataset {
             .unwrap_or_default()
     }
 
+    /// For a dataset made by [`Dataset::for_shards`]: whether the records' text is handed over
+    /// deflated (see [`Dataset::wants_deflated_text`]).
+    pub fn set_deflate_text(&mut self, deflate: bool) {
+        if let Some(writer) = &mut self.shard {
+            writer.set_deflate(deflate);
+        }
+    }
+
+    /// Whether record text added now would be kept deflated here (it is within 32 MB of the
+    /// plain budget, [`Dataset::set_raw_plain_budget`]), so a reader elsewhere should deflate it.
+    pub fn wants_deflated_text(&self) -> bool {
+        self.store.text_near_budget(32 << 20)
+    }
+
     /// Adds the files read elsewhere ([`Dataset::take_shard`]) and places their records, as if
     /// they had been read here, after everything read so far; visible at the next commit.
     /// Returns how many file reports were added.

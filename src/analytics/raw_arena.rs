@@ -96,11 +96,47 @@ impl RawArena {
             len: text.len() as u32,
         });
         self.plain_bytes += text.len();
-        // Deflate the oldest full blocks while over budget; the open block stays plain.
+        self.keep_budget();
+    }
+
+    /// Deflates the oldest full blocks while over budget; the open block stays plain.
+    fn keep_budget(&mut self) {
         while self.plain_bytes > self.plain_budget && self.next_to_deflate + 1 < self.blocks.len() {
             self.deflate(self.next_to_deflate);
             self.next_to_deflate += 1;
         }
+    }
+
+    /// Whether text pushed now would be over the plain budget (within `margin` bytes of it).
+    pub fn near_budget(&self, margin: usize) -> bool {
+        self.plain_bytes + margin >= self.plain_budget
+    }
+
+    /// Appends a block of text made elsewhere (a worker's shard) and returns its index, for
+    /// [`RawArena::push_span`]; the budget applies to it as to any other.
+    pub fn append_plain(&mut self, text: String) -> u32 {
+        self.plain_bytes += text.len();
+        self.blocks.push(Block::Plain(text));
+        let index = self.blocks.len() as u32 - 1;
+        self.keep_budget();
+        index
+    }
+
+    /// Appends a block deflated elsewhere ([`deflate_text`]) and returns its index.
+    pub fn append_deflated(&mut self, bytes: Vec<u8>) -> u32 {
+        self.deflated_bytes += bytes.len();
+        self.blocks.push(Block::Deflated(bytes));
+        self.blocks.len() as u32 - 1
+    }
+
+    /// Appends a record whose text is already in block `block`, at `start`, `len` bytes long.
+    pub fn push_span(&mut self, block: u32, start: u32, len: u32) {
+        self.spans.push(Span { block, start, len });
+    }
+
+    /// The text at `start`, `len` bytes long, in block `block` (empty if there is none).
+    pub fn text_at(&self, block: u32, start: u32, len: u32) -> Cow<'_, str> {
+        self.span_text(Span { block, start, len })
     }
 
     fn deflate(&mut self, block: usize) {
@@ -110,13 +146,8 @@ impl RawArena {
         let Block::Plain(text) = slot else {
             return;
         };
-        let mut encoder = DeflateEncoder::new(Vec::new(), Compression::fast());
-        let deflated = encoder
-            .write_all(text.as_bytes())
-            .and_then(|()| encoder.finish());
         // Writing to memory cannot fail; should it, the block simply stays plain.
-        if let Ok(mut bytes) = deflated {
-            bytes.shrink_to_fit();
+        if let Some(bytes) = deflate_text(text) {
             self.plain_bytes -= text.len();
             self.deflated_bytes += bytes.len();
             *slot = Block::Deflated(bytes);
@@ -128,6 +159,10 @@ impl RawArena {
         let Some(span) = self.spans.get(index as usize).copied() else {
             return Cow::Borrowed("");
         };
+        self.span_text(span)
+    }
+
+    fn span_text(&self, span: Span) -> Cow<'_, str> {
         let range = span.start as usize..(span.start + span.len) as usize;
         match self.blocks.get(span.block as usize) {
             Some(Block::Plain(text)) => Cow::Borrowed(text.get(range).unwrap_or_default()),
@@ -172,6 +207,18 @@ impl RawArena {
     pub fn memory_bytes(&self) -> usize {
         self.plain_bytes + self.deflated_bytes + self.spans.len() * std::mem::size_of::<Span>()
     }
+}
+
+/// A block's text deflated as the arena keeps it (fast level); `None` should writing to memory
+/// ever fail.
+pub fn deflate_text(text: &str) -> Option<Vec<u8>> {
+    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::fast());
+    let mut bytes = encoder
+        .write_all(text.as_bytes())
+        .and_then(|()| encoder.finish())
+        .ok()?;
+    bytes.shrink_to_fit();
+    Some(bytes)
 }
 
 #[cfg(test)]

@@ -40,6 +40,22 @@ impl RecordSink for Store {
     }
 }
 
+/// A block of record text read elsewhere, for [`Store::append_text_block`].
+#[derive(Debug)]
+pub enum TextBlock {
+    /// The text.
+    Plain(String),
+    /// The text, deflated.
+    Deflated(Vec<u8>),
+}
+
+/// A record's text as offered: the text, or where it already is in the arena.
+#[derive(Debug, Clone, Copy)]
+enum RawRef<'a> {
+    Text(&'a str),
+    Span { block: u32, start: u32, len: u32 },
+}
+
 /// Columnar storage of every kept event.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -81,20 +97,45 @@ impl Store {
 
     /// Offers one record to the store; `raw` is its JSON text.
     pub fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement {
+        self.place_raw(record, RawRef::Text(raw), file_idx)
+    }
+
+    /// Offers one record whose text is already in the record-text arena (a block appended with
+    /// [`Store::append_text_block`]), at `start`, `len` bytes long.
+    pub fn place_spanned(
+        &mut self,
+        record: &Normalized<'_>,
+        (block, start, len): (u32, u32, u32),
+        file_idx: u32,
+    ) -> Placement {
+        self.place_raw(record, RawRef::Span { block, start, len }, file_idx)
+    }
+
+    /// Appends a block of record text read elsewhere, plain or deflated (with
+    /// `raw_arena::deflate_text`); returns its index for [`Store::place_spanned`].
+    pub fn append_text_block(&mut self, block: TextBlock) -> u32 {
+        match block {
+            TextBlock::Plain(text) => self.raw.append_plain(text),
+            TextBlock::Deflated(bytes) => self.raw.append_deflated(bytes),
+        }
+    }
+
+    /// Whether record text stored now would be kept deflated (within `margin` bytes of the
+    /// plain budget), so a reader elsewhere may as well deflate it.
+    pub fn text_near_budget(&self, margin: usize) -> bool {
+        self.raw.near_budget(margin)
+    }
+
+    fn place_raw(&mut self, record: &Normalized<'_>, raw: RawRef<'_>, file_idx: u32) -> Placement {
         let mut conflict = false;
         if !record.event_id.is_empty() {
             if let Some(id_idx) = self.event_ids.lookup(&record.event_id) {
-                let mut candidate = self.first_with_id.get(id_idx as usize).copied();
-                let mut last = None;
-                while let Some(event_idx) = candidate {
-                    if same_content(&self.raw(event_idx), raw) {
-                        if let Some(count) = self.duplicates.get_mut(event_idx as usize) {
-                            *count += 1;
-                        }
-                        return Placement::Duplicate;
+                let (same, last) = self.same_id_events(id_idx, raw);
+                if let Some(event_idx) = same {
+                    if let Some(count) = self.duplicates.get_mut(event_idx as usize) {
+                        *count += 1;
                     }
-                    last = Some(event_idx);
-                    candidate = self.next_with_id.get(&event_idx).copied();
+                    return Placement::Duplicate;
                 }
                 conflict = true;
                 self.unsettled.push(id_idx);
@@ -111,7 +152,26 @@ impl Store {
         }
     }
 
-    fn push(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32, conflict: bool) {
+    /// Among the events with `eventID` id `id_idx`: the one with the same content as `raw`, if
+    /// any, and the last of them.
+    fn same_id_events(&self, id_idx: u32, raw: RawRef<'_>) -> (Option<u32>, Option<u32>) {
+        let offered = match raw {
+            RawRef::Text(text) => Cow::Borrowed(text),
+            RawRef::Span { block, start, len } => self.raw.text_at(block, start, len),
+        };
+        let mut candidate = self.first_with_id.get(id_idx as usize).copied();
+        let mut last = None;
+        while let Some(event_idx) = candidate {
+            if same_content(&self.raw(event_idx), &offered) {
+                return (Some(event_idx), last);
+            }
+            last = Some(event_idx);
+            candidate = self.next_with_id.get(&event_idx).copied();
+        }
+        (None, last)
+    }
+
+    fn push(&mut self, record: &Normalized<'_>, raw: RawRef<'_>, file_idx: u32, conflict: bool) {
         let event_idx = self.time.len() as u32;
         self.time.push(record.time.unwrap_or(UNDATED));
         for (field_idx, value) in record.values.iter().enumerate() {
@@ -134,7 +194,10 @@ impl Store {
             self.resource_ids.push(self.resource_arns.intern(arn));
         }
         self.resource_end.push(self.resource_ids.len() as u32);
-        self.raw.push(raw);
+        match raw {
+            RawRef::Text(text) => self.raw.push(text),
+            RawRef::Span { block, start, len } => self.raw.push_span(block, start, len),
+        }
     }
 
     /// The first event stored with this `eventID`, if any (never for the empty ID).

@@ -83,6 +83,11 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    /// Whether record text added now would be kept deflated, so workers should deflate it.
+    pub fn wants_deflated_text(&self) -> bool {
+        self.dataset.with_value(Dataset::wants_deflated_text)
+    }
+
     /// The number of events kept.
     pub fn n_events(&self) -> usize {
         self.dataset.with_value(Dataset::n_events)

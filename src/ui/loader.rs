@@ -271,7 +271,8 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>) {
             }
             (Source::Browser(file), Some(worker)) => {
                 let limit = engine.decoded_size_limit();
-                let read = worker.read(&file, &input.path, limit).await;
+                let deflate = engine.wants_deflated_text();
+                let read = worker.read(&file, &input.path, limit, deflate).await;
                 pace.file_read();
                 pace.claim_page().await;
                 let added = match read {

@@ -47,7 +47,7 @@ onmessage = (event) => {
   }
   try {
     const started = performance.now();
-    const shard = trailview_worker_read(message.file, message.path, message.limit);
+    const shard = trailview_worker_read(message.file, message.path, message.limit, message.deflate);
     const ms = performance.now() - started;
     postMessage({ shard, ms, memory: trailview_worker_memory() }, [shard.buffer]);
   } catch (error) {
@@ -186,7 +186,14 @@ impl Lane {
 
     /// Has the worker read `file`. Reads given while others are in flight queue up in the
     /// worker, so it can start the next file while the page absorbs the last.
-    pub async fn read(&self, file: &File, path: &str, limit_bytes: usize) -> Result<Read, String> {
+    /// With `deflate`, the worker sends the records' text deflated.
+    pub async fn read(
+        &self,
+        file: &File,
+        path: &str,
+        limit_bytes: usize,
+        deflate: bool,
+    ) -> Result<Read, String> {
         if let Some(reason) = self.broken() {
             return Err(reason);
         }
@@ -198,6 +205,7 @@ impl Lane {
         let _ = Reflect::set(&message, &"file".into(), file);
         let _ = Reflect::set(&message, &"path".into(), &path.into());
         let _ = Reflect::set(&message, &"limit".into(), &(limit_bytes as f64).into());
+        let _ = Reflect::set(&message, &"deflate".into(), &deflate.into());
         if let Err(error) = self.worker.post_message(&message) {
             self.waiting.borrow_mut().pop_back();
             return Err(describe(&error));

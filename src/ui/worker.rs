@@ -14,8 +14,10 @@ const SLICE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 /// Reads `file` (listed as `path`) with the per-file decoded-size limit `limit_bytes` and returns
 /// the shard of what it held, for `Dataset::absorb_shard` in the page. A file the browser stops
 /// reading keeps what arrived and says where it stopped.
-pub fn read_file(file: &File, path: &str, limit_bytes: f64) -> Uint8Array {
+/// With `deflate`, the records' text is sent deflated, as the page would keep it.
+pub fn read_file(file: &File, path: &str, limit_bytes: f64, deflate: bool) -> Uint8Array {
     let mut dataset = Dataset::for_shards();
+    dataset.set_deflate_text(deflate);
     dataset.set_decoded_size_limit(limit_bytes as usize);
     let size = file.size();
     match FileReaderSync::new() {

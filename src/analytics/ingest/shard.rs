@@ -7,9 +7,14 @@
 //! rejected; the store decides what is kept. A report leaves the worker without its placement
 //! counts (`indexed`, `duplicates`, `conflicts`, time span), which absorbing fills in.
 //!
-//! Layout (little-endian): `TVS1`, the number of reports, each report, then records until the
-//! end. A string is a `u32` length and UTF-8 bytes. A buffer that does not decode is refused
-//! whole with a reason; nothing of it is placed.
+//! The records' text travels in blocks of about 64 KB, deflated in the worker when the page would
+//! deflate it anyway (past its plain-text budget), so the page appends blocks to its record-text
+//! arena as they are and never compresses text itself; each record names its block and place.
+//!
+//! Layout (little-endian): `TVS2`, the number of reports, each report, the number of text
+//! blocks, each block (kind, length, bytes), then records until the end. A string is a `u32`
+//! length and UTF-8 bytes. A plain block is validated as UTF-8 once, whole. A buffer whose
+//! reports or blocks do not decode is refused whole with a reason; nothing of it is placed.
 
 use std::borrow::Cow;
 
@@ -18,19 +23,32 @@ use crate::analytics::ingest::normalize::{Normalized, TimeSource};
 use crate::analytics::ingest::{count_placement, FileReport, FileStatus, RejectReason};
 use crate::analytics::model::field::Field;
 use crate::analytics::model::time::{Millis, UNDATED};
-use crate::analytics::store::{Placement, RecordSink, Store};
+use crate::analytics::raw_arena::{deflate_text, BLOCK_BYTES};
+use crate::analytics::store::{Placement, RecordSink, Store, TextBlock};
 
-const MAGIC: &[u8; 4] = b"TVS1";
+const MAGIC: &[u8; 4] = b"TVS2";
 
 /// Records written for a shard, in the order found.
 #[derive(Debug, Default)]
 pub struct ShardWriter {
     records: Vec<u8>,
     n_records: u64,
+    /// The text block being filled.
+    open: String,
+    /// Sealed text blocks, encoded.
+    blocks: Vec<u8>,
+    n_blocks: u32,
+    /// Whether sealed blocks are deflated.
+    deflate: bool,
 }
 
 impl RecordSink for ShardWriter {
     fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement {
+        if !self.open.is_empty() && self.open.len() + raw.len() > BLOCK_BYTES {
+            self.seal();
+        }
+        let start = self.open.len() as u32;
+        self.open.push_str(raw);
         let out = &mut self.records;
         out.extend_from_slice(&file_idx.to_le_bytes());
         out.extend_from_slice(&record.time.unwrap_or(UNDATED).to_le_bytes());
@@ -48,7 +66,9 @@ impl RecordSink for ShardWriter {
         for arn in &record.resource_arns {
             put_str(out, arn);
         }
-        put_str(out, raw);
+        for number in [self.n_blocks, start, raw.len() as u32] {
+            out.extend_from_slice(&number.to_le_bytes());
+        }
         self.n_records += 1;
         // Provisional: the store that absorbs the shard decides.
         Placement::Indexed
@@ -61,16 +81,50 @@ impl ShardWriter {
         self.n_records
     }
 
+    /// Whether the records' text is sent deflated (as the receiving page would keep it).
+    pub fn set_deflate(&mut self, deflate: bool) {
+        self.deflate = deflate;
+    }
+
+    /// Ends the open text block.
+    fn seal(&mut self) {
+        if self.open.is_empty() {
+            return;
+        }
+        let deflated = if self.deflate {
+            deflate_text(&self.open)
+        } else {
+            None
+        };
+        let (kind, bytes) = match &deflated {
+            Some(bytes) => (1, bytes.as_slice()),
+            None => (0, self.open.as_bytes()),
+        };
+        self.blocks.push(kind);
+        self.blocks
+            .extend_from_slice(&(self.open.len() as u32).to_le_bytes());
+        self.blocks
+            .extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        self.blocks.extend_from_slice(bytes);
+        self.n_blocks += 1;
+        self.open.clear();
+    }
+
     /// The shard of `reports` and the records written, leaving the writer empty.
     pub fn finish(&mut self, reports: &[FileReport]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.records.len() + 256 * reports.len() + 8);
+        self.seal();
+        let mut out =
+            Vec::with_capacity(self.records.len() + self.blocks.len() + 256 * reports.len() + 16);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(reports.len() as u32).to_le_bytes());
         for report in reports {
             put_report(&mut out, report);
         }
+        out.extend_from_slice(&self.n_blocks.to_le_bytes());
+        out.append(&mut self.blocks);
         out.append(&mut self.records);
         self.n_records = 0;
+        self.n_blocks = 0;
         out
     }
 }
@@ -98,6 +152,19 @@ pub fn absorb(
     for _ in 0..n_reports {
         reports.push(reader.report()?);
     }
+    // The text blocks, whole, before anything is placed.
+    let n_blocks = reader.u32()?;
+    let mut blocks = Vec::with_capacity(n_blocks.min(1 << 16) as usize);
+    for _ in 0..n_blocks {
+        blocks.push(reader.block()?);
+    }
+    // Block `i` of the shard becomes block `appended[i]` of the store; `lens[i]` is its text's length.
+    let mut appended = Vec::with_capacity(blocks.len());
+    let mut lens = Vec::with_capacity(blocks.len());
+    for (plain_len, block) in blocks {
+        lens.push(plain_len);
+        appended.push(store.append_text_block(block));
+    }
     let mut n_records = 0_u64;
     while !reader.done() {
         let record = match reader.record() {
@@ -116,10 +183,21 @@ pub fn absorb(
                 break;
             }
         };
+        let (block, start, len) = record.text;
+        let in_block = lens
+            .get(block as usize)
+            .is_some_and(|&plain_len| u64::from(start) + u64::from(len) <= u64::from(plain_len));
+        if !in_block {
+            lost_rest(
+                &mut reports,
+                &format!("a record's text outside its block at byte {}", reader.at),
+            );
+            break;
+        }
         let report = &mut reports[record.file_idx as usize];
-        let placement = store.place(
+        let placement = store.place_spanned(
             &record.normalized,
-            record.raw,
+            (appended[block as usize], start, len),
             first_file_idx + record.file_idx,
         );
         count_placement(report, placement, record.normalized.time);
@@ -185,7 +263,8 @@ fn known_format(text: &str) -> Option<&'static str> {
 struct ShardRecord<'a> {
     file_idx: u32,
     normalized: Normalized<'a>,
-    raw: &'a str,
+    /// Where its text is: the shard's block, start and length.
+    text: (u32, u32, u32),
 }
 
 struct Reader<'a> {
@@ -283,7 +362,7 @@ impl<'a> Reader<'a> {
         for _ in 0..n_arns {
             resource_arns.push(Cow::Borrowed(self.str()?));
         }
-        let raw = self.str()?;
+        let text = (self.u32()?, self.u32()?, self.u32()?);
         Ok(ShardRecord {
             file_idx,
             normalized: Normalized {
@@ -295,7 +374,26 @@ impl<'a> Reader<'a> {
                 read_only,
                 resource_arns,
             },
-            raw,
+            text,
         })
+    }
+
+    /// One text block: its text's length and the block as the store keeps it.
+    fn block(&mut self) -> Result<(u32, TextBlock), String> {
+        let at = self.at;
+        let kind = self.u8()?;
+        let plain_len = self.u32()?;
+        let len = self.u32()? as usize;
+        let bytes = self.take(len)?;
+        let block = match kind {
+            0 => TextBlock::Plain(
+                std::str::from_utf8(bytes)
+                    .map_err(|_| format!("shard text block at byte {at} is not UTF-8"))?
+                    .to_owned(),
+            ),
+            1 => TextBlock::Deflated(bytes.to_vec()),
+            other => return Err(format!("unknown text block kind {other} in a shard")),
+        };
+        Ok((plain_len, block))
     }
 }
