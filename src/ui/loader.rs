@@ -299,7 +299,6 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>) {
             (Source::Browser(file), None) => {
                 pace.claim_page().await;
                 let added = read_in_slices(&pace, &input.path, input.size, file).await;
-                pace.file_read();
                 pace.page_reading.set(false);
                 pace.step(0, 0, 1).await;
                 added
@@ -329,6 +328,7 @@ async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
                     size,
                     &format!("the browser could not read the file: {error}"),
                 );
+                pace.file_read();
                 pace.step(size, 0, 0).await;
                 return 0;
             }
@@ -336,6 +336,7 @@ async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
                 let reason =
                     format!("the browser could not read the file past byte {offset}: {error}");
                 let last = engine.end_file(Some(&reason));
+                pace.file_read();
                 pace.step(size - offset, last, 0).await;
                 return added + last;
             }
@@ -348,6 +349,7 @@ async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
         offset = end;
         if offset >= size || bytes.is_empty() {
             let last = engine.end_file(None);
+            pace.file_read();
             pace.step(bytes.len() as u64, events + last, 0).await;
             return added + last;
         }

@@ -420,9 +420,9 @@ function printTables(results, runs) {
   ));
   console.log(`\nOperations once indexed (p50 / p95 ms over ${REPETITIONS} after 1 warm-up; median of the runs; dispatch to painted count)\n`);
   console.log(table(
-    ['events', 'operation', 'count', 'p50', 'p95', 'undone by', 'p50', 'p95'],
+    ['events', 'workers', 'operation', 'count', 'p50', 'p95', 'undone by', 'p50', 'p95'],
     results.flatMap(({ summary, median: m }) => Object.entries(m.operations).filter(([, op]) => op).map(([name, op]) => [
-      summary.events, name, op.count, one(op.apply.p50_ms), one(op.apply.p95_ms), op.undone_by, one(op.undo.p50_ms), one(op.undo.p95_ms),
+      summary.events, m.workers ?? '—', name, op.count, one(op.apply.p50_ms), one(op.apply.p95_ms), op.undone_by, one(op.undo.p50_ms), one(op.undo.p95_ms),
     ])),
   ));
 }
