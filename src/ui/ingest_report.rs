@@ -41,7 +41,7 @@ pub fn IngestReport() -> impl IntoView {
         <section class="tv-card tv-report" data-testid="ingest-report">
             <header class="tv-card__header">
                 <h2>"Files"</h2>
-                <span class="tv-card__meta" data-testid="ledger"
+                <span class="tv-card__meta tv-report__ledger" data-testid="ledger"
                     data-read=move || ledger.get().read data-indexed=move || ledger.get().indexed
                     data-duplicates=move || ledger.get().duplicates data-rejected=move || ledger.get().rejected>
                     {move || {
@@ -176,7 +176,7 @@ fn LoadFacts() -> impl IntoView {
                 page + workers
             };
             view! {
-                <span class="tv-card__meta" data-testid="load-facts" data-workers=last.workers>
+                <span class="tv-card__meta tv-report__facts" data-testid="load-facts" data-workers=last.workers>
                     {readers}" · "
                     <span data-testid="memory" data-value=memory
                         title="WebAssembly memory of the page and its workers, as of the last load or the end of indexing">
