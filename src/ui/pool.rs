@@ -30,8 +30,9 @@ extern "C" {
 pub const MAX_WORKERS: u32 = 8;
 
 /// Files larger than this (as given, compressed or not) are read on the page in slices rather
-/// than by a worker, whose shard would hold the whole file's text at once.
-pub const MAX_WORKER_FILE_BYTES: u64 = 64 << 20;
+/// than by a worker: a worker's shard holds the whole file's records until the file ends, while
+/// the page shows a large file's events and progress as its slices arrive.
+pub const MAX_WORKER_FILE_BYTES: u64 = 16 << 20;
 
 /// The worker's message loop, after the glue (text or import) that defines what it calls.
 const BOOTSTRAP: &str = r"
