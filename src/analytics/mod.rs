@@ -461,7 +461,7 @@ impl Dataset {
     pub fn absorb_shard(&mut self, shard: &[u8]) -> Result<usize, String> {
         self.end_reading();
         let first = self.files.len() as u32;
-        let (reports, _) = ingest::shard::absorb(&mut self.store, shard, first)?;
+        let reports = ingest::shard::absorb(&mut self.store, shard, first)?;
         let added = reports.len();
         self.files.extend(reports);
         Ok(added)

@@ -54,12 +54,7 @@ pub fn Facets() -> impl IntoView {
                 <h2>"Fields"</h2>
                 <span class="tv-card__meta">{meta}</span>
             </header>
-            <div class="tv-hinted tv-facets__search">
-                <input type="search" class="tv-input" data-testid="facet-search"
-                    aria-label="Find a field" spellcheck="false" autocomplete="off"
-                    prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
-                {input_hint("Find a field…", move || search.with(String::is_empty))}
-            </div>
+            {search_box("tv-facets__search", "facet-search", "Find a field", "Find a field…", search)}
             <ul class="tv-facets__list">
                 {move || fields.get().into_iter().map(|field| {
                     let path = field.path.clone();
@@ -107,12 +102,7 @@ fn FacetValuesList(path: String) -> impl IntoView {
     });
     view! {
         <div class="tv-facet__values" data-testid="facet-values" data-path=path.clone()>
-            <div class="tv-hinted tv-facet__search">
-                <input type="search" class="tv-input" data-testid="facet-value-search"
-                    aria-label="Find a value" spellcheck="false" autocomplete="off"
-                    prop:value=move || contains.get() on:input=move |ev| contains.set(event_target_value(&ev)) />
-                {input_hint("Find a value…", move || contains.with(String::is_empty))}
-            </div>
+            {search_box("tv-facet__search", "facet-value-search", "Find a value", "Find a value…", contains)}
             <ol class="tv-top__items">
                 {move || {
                     let values = values.get();
@@ -144,6 +134,24 @@ fn FacetValuesList(path: String) -> impl IntoView {
                         on:click=move |_| shown.update(|shown| *shown += 20)>"more"</button>
                 </Show>
             </div>
+        </div>
+    }
+}
+
+/// A search box bound to `text`, with `hint` drawn over it while it is empty.
+fn search_box(
+    class: &'static str,
+    test_id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    text: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <div class=format!("tv-hinted {class}")>
+            <input type="search" class="tv-input" data-testid=test_id
+                aria-label=label spellcheck="false" autocomplete="off"
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
+            {input_hint(hint, move || text.with(String::is_empty))}
         </div>
     }
 }

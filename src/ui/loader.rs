@@ -207,8 +207,8 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         bytes: Cell::new(0),
         absorb_ms: Cell::new(0.0),
     });
-    let busy_before = queue.pool().busy_ms();
     let pool = queue.pool();
+    let busy_before = pool.busy_ms();
     let lanes = pool.lanes();
     let workers = lanes.len();
     if lanes.is_empty() {
@@ -230,8 +230,8 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
     state
         .progress
         .update(|progress| progress.state = LoadState::Done);
-    let page_memory = pool::wasm_memory_bytes();
-    state.memory.set((page_memory, pool.memory_bytes()));
+    let memory = (pool::wasm_memory_bytes(), pool.memory_bytes());
+    state.memory.set(memory);
     state.last_load.set(Some(LoadSummary {
         elapsed_ms,
         events: pace.events.get(),
@@ -240,7 +240,7 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         first_ms: pace.first_shown.get().map(|at| at - pace.started),
         first_file_at: pace.first_file.get(),
         workers,
-        memory_bytes: page_memory + pool.memory_bytes(),
+        memory_bytes: memory.0 + memory.1,
         worker_ms: pool.busy_ms() - busy_before,
         absorb_ms: pace.absorb_ms.get(),
         pool_problem: pool.problem(),
@@ -276,9 +276,9 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>) {
                 pace.file_read();
                 pace.claim_page().await;
                 let added = match read {
-                    Ok(read) => {
+                    Ok(shard) => {
                         let started = now_ms();
-                        let added = engine.absorb_shard(&input.path, input.size, &read.shard);
+                        let added = engine.absorb_shard(&input.path, input.size, &shard);
                         pace.absorb_ms
                             .set(pace.absorb_ms.get() + now_ms() - started);
                         added

@@ -110,12 +110,6 @@ pub struct Lane {
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
-/// What a worker made of one file.
-pub struct Read {
-    /// The shard, for `Dataset::absorb_shard`.
-    pub shard: Vec<u8>,
-}
-
 impl Lane {
     fn start(script: &WorkerScript, module: &JsValue) -> Result<Self, String> {
         let options = WorkerOptions::new();
@@ -185,16 +179,16 @@ impl Lane {
         self.memory.get()
     }
 
-    /// Has the worker read `file`. Reads given while others are in flight queue up in the
-    /// worker, so it can start the next file while the page absorbs the last.
-    /// With `deflate`, the worker sends the records' text deflated.
+    /// Has the worker read `file` and returns the shard, for `Dataset::absorb_shard`; with
+    /// `deflate`, the records' text comes deflated. Reads given while others are in flight
+    /// queue up in the worker, so it can start the next file while the page absorbs the last.
     pub async fn read(
         &self,
         file: &File,
         path: &str,
         limit_bytes: usize,
         deflate: bool,
-    ) -> Result<Read, String> {
+    ) -> Result<Vec<u8>, String> {
         if let Some(reason) = self.broken() {
             return Err(reason);
         }
@@ -230,9 +224,7 @@ impl Lane {
         {
             self.busy_ms.set(self.busy_ms.get() + ms);
         }
-        Ok(Read {
-            shard: shard.to_vec(),
-        })
+        Ok(shard.to_vec())
     }
 }
 
@@ -284,11 +276,6 @@ impl Pool {
             .filter(|lane| lane.broken().is_none())
             .cloned()
             .collect()
-    }
-
-    /// The workers started.
-    pub fn size(&self) -> usize {
-        self.lanes.len()
     }
 
     /// Why the pool has fewer workers than asked, if it does.

@@ -32,7 +32,6 @@ const MAGIC: &[u8; 4] = b"TVS2";
 #[derive(Debug, Default)]
 pub struct ShardWriter {
     records: Vec<u8>,
-    n_records: u64,
     /// The text block being filled.
     open: String,
     /// Sealed text blocks, encoded.
@@ -69,18 +68,12 @@ impl RecordSink for ShardWriter {
         for number in [self.n_blocks, start, raw.len() as u32] {
             out.extend_from_slice(&number.to_le_bytes());
         }
-        self.n_records += 1;
         // Provisional: the store that absorbs the shard decides.
         Placement::Indexed
     }
 }
 
 impl ShardWriter {
-    /// Records written so far.
-    pub fn n_records(&self) -> u64 {
-        self.n_records
-    }
-
     /// Whether the records' text is sent deflated (as the receiving page would keep it).
     pub fn set_deflate(&mut self, deflate: bool) {
         self.deflate = deflate;
@@ -123,14 +116,13 @@ impl ShardWriter {
         out.extend_from_slice(&self.n_blocks.to_le_bytes());
         out.append(&mut self.blocks);
         out.append(&mut self.records);
-        self.n_records = 0;
         self.n_blocks = 0;
         out
     }
 }
 
 /// Places the records of `shard` in `store` and returns its reports, complete, with their
-/// file indexes counted from `first_file_idx`, and the number of records placed.
+/// file indexes counted from `first_file_idx`.
 ///
 /// A shard whose reports do not decode is refused whole. Should its records stop decoding
 /// part-way, the records not placed are counted as rejected, with the reason, in their files'
@@ -139,7 +131,7 @@ pub fn absorb(
     store: &mut Store,
     shard: &[u8],
     first_file_idx: u32,
-) -> Result<(Vec<FileReport>, u64), String> {
+) -> Result<Vec<FileReport>, String> {
     let mut reader = Reader {
         bytes: shard,
         at: 0,
@@ -165,7 +157,6 @@ pub fn absorb(
         lens.push(plain_len);
         appended.push(store.append_text_block(block));
     }
-    let mut n_records = 0_u64;
     while !reader.done() {
         let record = match reader.record() {
             Ok(record) if (record.file_idx as usize) < reports.len() => record,
@@ -201,9 +192,8 @@ pub fn absorb(
             first_file_idx + record.file_idx,
         );
         count_placement(report, placement, record.normalized.time);
-        n_records += 1;
     }
-    Ok((reports, n_records))
+    Ok(reports)
 }
 
 /// Counts the records a shard's reports say were read but that were never placed.
