@@ -241,3 +241,57 @@ fn records_kept_deflated_read_back_and_deduplicate_like_plain_ones() {
         );
     }
 }
+
+#[test]
+fn loading_stopped_part_way_keeps_what_was_read_and_lists_the_rest() {
+    let record = |id: u32| {
+        format!(r#"{{"eventTime":"2024-03-01T10:00:{id:02}Z","eventID":"{id}","eventName":"Get"}}"#)
+    };
+    let trail = |ids: &[u32]| {
+        let records: Vec<String> = ids.iter().map(|&id| record(id)).collect();
+        format!(r#"{{"Records":[{}]}}"#, records.join(","))
+    };
+    let mut dataset = Dataset::default();
+    dataset.ingest_file("a.json", trail(&[1, 2]).as_bytes());
+    // A file stopped between two of its slices keeps the records of the first.
+    let cut = trail(&[3, 4, 5]);
+    let (first, _) = cut.split_at(cut.find(&record(4)).unwrap());
+    dataset.begin_file("b.json", cut.len() as u64);
+    dataset.push_file_bytes(first.as_bytes());
+    dataset.interrupt_file("loading stopped at byte 70: the memory budget was reached");
+    // The files after it are listed, not read.
+    let reason = "not read: the memory budget was reached";
+    dataset.skip_file("c.json", 1_000, reason);
+    dataset.skip_file("d.json", 2_000, reason);
+    dataset.commit();
+
+    let statuses: Vec<(&str, FileStatus, u64)> = dataset
+        .files()
+        .iter()
+        .map(|file| (file.path.as_str(), file.status, file.indexed))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("a.json", FileStatus::Ok, 2),
+            ("b.json", FileStatus::Partial, 1),
+            ("c.json", FileStatus::Skipped, 0),
+            ("d.json", FileStatus::Skipped, 0),
+        ]
+    );
+    assert!(dataset.files()[1].message.contains("memory budget"));
+    assert_eq!(dataset.files()[2].message, reason);
+    assert_eq!(dataset.files()[2].status.as_str(), "skipped");
+    let ledger = dataset.ledger();
+    assert_eq!(
+        (ledger.n_files, ledger.not_read, ledger.read, ledger.indexed),
+        (4, 2, 3, 3)
+    );
+    assert_eq!(
+        ledger.read,
+        ledger.indexed + ledger.duplicates + ledger.rejected
+    );
+    let query = Query::default();
+    let selection = dataset.select(&query);
+    assert_eq!(dataset.dashboard(&selection, &query).totals.n_events, 3);
+}

@@ -137,6 +137,8 @@ pub struct Ledger {
     pub conflicts: u64,
     /// Records that could not be shown.
     pub rejected: u64,
+    /// Files listed but not read (loading stopped before them); they hold no records.
+    pub not_read: u64,
 }
 
 /// The dashboard of a selection.
@@ -474,9 +476,25 @@ impl Dataset {
 
     /// Records a file that could not even be read (the browser refused it), so it is listed.
     pub fn reject_file(&mut self, path: &str, size_bytes: u64, reason: &str) -> &FileReport {
+        self.list_unread(path, size_bytes, FileStatus::Rejected, reason)
+    }
+
+    /// Records a file that was not read because loading stopped before it, so it is listed
+    /// with the reason and counted as not read; it holds no records.
+    pub fn skip_file(&mut self, path: &str, size_bytes: u64, reason: &str) -> &FileReport {
+        self.list_unread(path, size_bytes, FileStatus::Skipped, reason)
+    }
+
+    fn list_unread(
+        &mut self,
+        path: &str,
+        size_bytes: u64,
+        status: FileStatus,
+        reason: &str,
+    ) -> &FileReport {
         self.end_reading();
         self.files.push(FileReport {
-            status: FileStatus::Rejected,
+            status,
             message: reason.to_owned(),
             ..FileReport::new(path, size_bytes)
         });
@@ -506,6 +524,7 @@ impl Dataset {
             ledger.duplicates += file.duplicates;
             ledger.conflicts += file.conflicts;
             ledger.rejected += file.rejected;
+            ledger.not_read += u64::from(file.status == FileStatus::Skipped);
         }
         ledger
     }

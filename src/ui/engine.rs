@@ -100,6 +100,13 @@ impl Engine {
         });
     }
 
+    /// Lists a file as not read (loading stopped before it), with the reason.
+    pub fn skip_file(&self, path: &str, size_bytes: u64, reason: &str) {
+        self.dataset.update_value(|dataset| {
+            dataset.skip_file(path, size_bytes, reason);
+        });
+    }
+
     /// Makes ingested events visible to queries.
     pub fn commit(&self) {
         self.dataset.update_value(Dataset::commit);

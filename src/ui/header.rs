@@ -111,7 +111,17 @@ fn ProgressBar() -> impl IntoView {
             data-events=move || progress.get().events
         >
             <div class="tv-progress__track"><div class="tv-progress__bar" style=width></div></div>
-            <span class="tv-progress__label">{label}</span>
+            <span class="tv-progress__label" title=label>{label}</span>
+            {move || {
+                let done = progress.get().state == LoadState::Done;
+                state.last_load.get().filter(|_| done).and_then(|last| {
+                    last.stopped.map(|reason| view! {
+                        <span class="tv-progress__stopped" data-testid="load-stopped" data-not-read=last.not_read title=reason>
+                            {format!("Stopped at the memory budget: {} {} not read", format::count(last.not_read), if last.not_read == 1 { "file" } else { "files" })}
+                        </span>
+                    })
+                })
+            }}
             {move || {
                 state.last_load.get().map(|last| {
                     view! {

@@ -13,11 +13,6 @@ use crate::ui::state::{AppState, LoadState};
 /// Time one slice of indexing aims at.
 const SLICE_MS: f64 = 12.0;
 
-/// Indexing stops once the page's WebAssembly memory passes this (the index costs about half a
-/// KB per event; wasm32 cannot pass 4 GB, and a failed allocation would lose the tab): what is
-/// loaded stays usable, and queries read the events not indexed one by one.
-const MEMORY_BUDGET_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
-
 /// Starts indexing whenever events are stored that the index lacks and no batch is loading.
 pub fn keep_indexed(state: AppState) {
     let running = StoredValue::new(false);
@@ -33,7 +28,10 @@ pub fn keep_indexed(state: AppState) {
         spawn_local(async move {
             let mut slice = 500usize;
             loop {
-                if crate::ui::pool::wasm_memory_bytes() > MEMORY_BUDGET_BYTES {
+                // The index costs about half a KB per event; wasm32 cannot pass 4 GB, and a
+                // failed allocation would lose the tab. Past the budget, what is loaded stays
+                // usable and queries read the events not indexed one by one.
+                if crate::ui::heap::in_use_bytes() > crate::ui::heap::index_budget_bytes() {
                     state.index_stopped.set(true);
                     break;
                 }

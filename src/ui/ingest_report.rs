@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::analytics::{FileReport, FileStatus};
+use crate::analytics::{FileReport, FileStatus, Ledger};
 use crate::ui::format;
 use crate::ui::state::use_app_state;
 
@@ -43,13 +43,9 @@ pub fn IngestReport() -> impl IntoView {
                 <h2>"Files"</h2>
                 <span class="tv-card__meta tv-report__ledger" data-testid="ledger"
                     data-read=move || ledger.get().read data-indexed=move || ledger.get().indexed
-                    data-duplicates=move || ledger.get().duplicates data-rejected=move || ledger.get().rejected>
-                    {move || {
-                        let ledger = ledger.get();
-                        format!("{} files · {} records read = {} indexed + {} duplicates + {} rejected · {} eventID conflicts",
-                            format::count(ledger.n_files), format::count(ledger.read), format::count(ledger.indexed),
-                            format::count(ledger.duplicates), format::count(ledger.rejected), format::count(ledger.conflicts))
-                    }}
+                    data-duplicates=move || ledger.get().duplicates data-rejected=move || ledger.get().rejected
+                    data-not-read=move || ledger.get().not_read>
+                    {move || ledger_text(&ledger.get())}
                 </span>
                 <LoadFacts />
                 <label class="tv-toggle" title="A compressed file that inflates past this and past 128 times its own size is a decompression bomb and is read only that far; so is text that cannot be read record by record. Trail files, JSON arrays and JSON lines of any size stream through.">
@@ -86,7 +82,7 @@ pub fn IngestReport() -> impl IntoView {
                                 });
                             }
                             files.into_iter()
-                                .filter(|file| !only_problems || matches!(file.status, FileStatus::Partial | FileStatus::Rejected))
+                                .filter(|file| !only_problems || matches!(file.status, FileStatus::Partial | FileStatus::Rejected | FileStatus::Skipped))
                                 .map(|file| view! {
                                     <tr data-testid="file-row" data-file=file.path.clone() data-status=file.status.as_str()
                                         data-read=file.read data-events=file.indexed data-duplicates=file.duplicates
@@ -110,6 +106,24 @@ pub fn IngestReport() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// The ledger in words: records read and where they went, conflicts, and files not read.
+fn ledger_text(ledger: &Ledger) -> String {
+    let not_read = if ledger.not_read > 0 {
+        format!(" · {} not read", format::count(ledger.not_read))
+    } else {
+        String::new()
+    };
+    format!(
+        "{} files · {} records read = {} indexed + {} duplicates + {} rejected · {} eventID conflicts{not_read}",
+        format::count(ledger.n_files),
+        format::count(ledger.read),
+        format::count(ledger.indexed),
+        format::count(ledger.duplicates),
+        format::count(ledger.rejected),
+        format::count(ledger.conflicts)
+    )
 }
 
 /// A sortable column of the report.

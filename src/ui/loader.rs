@@ -5,7 +5,7 @@
 //! [`SLICE_BYTES`] (a file is never held whole), yielding to the browser every few milliseconds
 //! of work so the page stays responsive and the progress bar moves.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -22,6 +22,8 @@ use web_sys::{
 };
 
 use crate::analytics::demo::demo_files;
+use crate::ui::format;
+use crate::ui::heap;
 use crate::ui::pool::{self, Lane, Pool, MAX_WORKER_FILE_BYTES};
 use crate::ui::state::{AppState, LoadState, LoadSummary};
 
@@ -146,6 +148,12 @@ struct Pace {
     bytes: Cell<u64>,
     /// Milliseconds spent absorbing shards.
     absorb_ms: Cell<f64>,
+    /// Heap bytes in use past which loading stops ([`heap::load_budget_bytes`]).
+    budget: f64,
+    /// Why loading stopped part-way, once it has.
+    stopped: RefCell<Option<String>>,
+    /// Files of the batch listed as not read because loading stopped.
+    not_read: Cell<u64>,
 }
 
 impl Pace {
@@ -184,6 +192,36 @@ impl Pace {
         }
     }
 
+    /// Why loading must stop, once the page's heap holds more than the budget: files not yet
+    /// read are then listed as not read, and what is loaded stays usable.
+    fn over_budget(&self) -> Option<String> {
+        let in_use = heap::in_use_bytes();
+        if in_use <= self.budget {
+            return None;
+        }
+        let reason = format!(
+            "the page's memory budget for loading was reached ({} in use, budget {}); what is \
+             loaded stays usable. Load the rest in another tab, or fewer files at a time",
+            format::bytes(in_use as u64),
+            format::bytes(self.budget as u64)
+        );
+        self.stopped
+            .borrow_mut()
+            .get_or_insert_with(|| reason.clone());
+        Some(reason)
+    }
+
+    /// Lists a file as not read, for `reason`, and counts it done.
+    async fn skip(&self, path: &str, size: u64, reason: &str) {
+        self.claim_page().await;
+        self.state
+            .engine
+            .skip_file(path, size, &format!("not read: {reason}"));
+        self.page_reading.set(false);
+        self.not_read.set(self.not_read.get() + 1);
+        self.step(size, 0, 1).await;
+    }
+
     /// Waits until the page's dataset is not in the middle of a file, then claims it.
     async fn claim_page(&self) {
         while self.page_reading.get() {
@@ -206,6 +244,9 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         files: Cell::new(0),
         bytes: Cell::new(0),
         absorb_ms: Cell::new(0.0),
+        budget: heap::load_budget_bytes(),
+        stopped: RefCell::new(None),
+        not_read: Cell::new(0),
     });
     let pool = queue.pool();
     let busy_before = pool.busy_ms();
@@ -244,6 +285,8 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         worker_ms: pool.busy_ms() - busy_before,
         absorb_ms: pace.absorb_ms.get(),
         pool_problem: pool.problem(),
+        stopped: pace.stopped.borrow().clone(),
+        not_read: pace.not_read.get(),
     }));
 }
 
@@ -257,6 +300,10 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>) {
         .try_update_value(VecDeque::pop_front)
         .flatten()
     {
+        if let Some(reason) = pace.over_budget() {
+            pace.skip(&input.path, input.size, &reason).await;
+            continue;
+        }
         let worker = lane
             .as_ref()
             .filter(|lane| lane.broken().is_none() && input.size <= MAX_WORKER_FILE_BYTES);
@@ -274,6 +321,12 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>) {
                 let deflate = engine.wants_deflated_text();
                 let read = worker.read(&file, &input.path, limit, deflate).await;
                 pace.file_read();
+                // Absorbing is what grows the page: the budget is checked again once the
+                // worker is done.
+                if let Some(reason) = pace.over_budget() {
+                    pace.skip(&input.path, input.size, &reason).await;
+                    continue;
+                }
                 pace.claim_page().await;
                 let added = match read {
                     Ok(shard) => {
@@ -318,6 +371,14 @@ async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
     let mut offset = 0;
     let mut added = 0;
     loop {
+        if offset > 0 {
+            if let Some(reason) = pace.over_budget() {
+                let reason = format!("loading stopped at byte {offset} of this file: {reason}");
+                let last = engine.end_file(Some(&reason));
+                pace.step(size - offset, last, 0).await;
+                return added + last;
+            }
+        }
         let end = (offset + SLICE_BYTES).min(size);
         let read = gloo_file::futures::read_as_bytes(&blob.slice(offset, end)).await;
         let bytes = match read {

@@ -18,6 +18,7 @@ pub mod facets;
 pub mod filters;
 pub mod format;
 pub mod header;
+pub mod heap;
 pub mod indexer;
 pub mod ingest_report;
 pub mod loader;
@@ -50,6 +51,15 @@ use crate::ui::state::AppState;
 use crate::ui::stats::Stats;
 use crate::ui::timeline::Timeline;
 use crate::ui::top_list::TopList;
+
+/// A parameter of the page's address (`?name=value`), if given: the pool size and the memory
+/// budget can be chosen there.
+pub fn address_parameter(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
 
 /// A hint drawn over an empty text box (the box's `aria-label` names it for assistive
 /// technology); the box and the hint sit in a `tv-hinted` wrapper.

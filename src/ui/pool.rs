@@ -75,11 +75,7 @@ pub fn wanted_workers() -> u32 {
     let Some(window) = web_sys::window() else {
         return 0;
     };
-    let asked = window.location().search().ok().and_then(|search| {
-        form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
-            .find(|(key, _)| key == "workers")
-            .and_then(|(_, value)| value.parse::<u32>().ok())
-    });
+    let asked = crate::ui::address_parameter("workers").and_then(|value| value.parse::<u32>().ok());
     let cores = window.navigator().hardware_concurrency() as u32;
     asked.unwrap_or(cores.max(1)).min(MAX_WORKERS)
 }

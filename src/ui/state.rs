@@ -73,6 +73,10 @@ pub struct LoadSummary {
     pub absorb_ms: f64,
     /// Why fewer workers read than were asked for, if so.
     pub pool_problem: Option<String>,
+    /// Why loading stopped before the batch's end (the memory budget), if it did.
+    pub stopped: Option<String>,
+    /// Files of the batch listed as not read because loading stopped.
+    pub not_read: u64,
 }
 
 /// Everything the components share.

@@ -28,7 +28,15 @@ pub fn Stats() -> impl IntoView {
             <Stat test_id="stat-events" label="Events" value=Signal::derive(move || totals.get().n_events)
                 note=Signal::derive(move || format!("of {} loaded", format::count(ledger.get().indexed))) />
             <Stat test_id="stat-files" label="Files" value=Signal::derive(move || totals.get().n_files)
-                note=Signal::derive(move || format!("of {} read", format::count(ledger.get().n_files))) />
+                note=Signal::derive(move || {
+                    let ledger = ledger.get();
+                    let read = format!("of {} read", format::count(ledger.n_files - ledger.not_read));
+                    if ledger.not_read > 0 {
+                        format!("{read} · {} not read", format::count(ledger.not_read))
+                    } else {
+                        read
+                    }
+                }) />
             <Stat test_id="stat-principals" label="Callers" value=Signal::derive(move || totals.get().n_principals)
                 note=Signal::derive(String::new) />
             <Stat test_id="stat-errors" label="Errors" value=Signal::derive(move || totals.get().n_errors)

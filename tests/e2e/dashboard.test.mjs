@@ -1021,3 +1021,49 @@ test('18. 100,000 generated events through the worker pool: the generator\'s tot
   assert.deepEqual(shown[1], shown[2], 'every total, top list and histogram: 1 worker as 2');
   assert.deepEqual(shown[0], shown[2], 'every total, top list and histogram: the page alone as 2 workers');
 }));
+
+test('19. loading stops at the memory budget: the files after it are listed as not read, what loaded stays usable, and Clear makes room again', { skip, timeout: 6 * TIMEOUT }, withPage(async (page) => {
+  const { dir, summary } = generatedCorpus(100_000, 11);
+  // A budget the corpus passes part-way (the page holds about 1 KB per event).
+  await page.goto(`${session.url}?workers=2&memory-budget=48`);
+  await page.locator(testid('demo-button')).waitFor({ state: 'visible' });
+  await uploadFolder(page, dir);
+  await waitForLoad(page, summary.files);
+  const stopped = page.locator(testid('load-stopped'));
+  await stopped.waitFor({ state: 'visible' });
+  const notRead = Number(await stopped.getAttribute('data-not-read'));
+  const shot = await eventually(() => snapshot(page), (s) => s.rows.length === summary.files);
+  assert.equal(shot.rows.length, summary.files, 'every file is listed, read or not');
+  const skipped = shot.rows.filter((row) => row.status === 'skipped');
+  const read = shot.rows.filter((row) => row.status !== 'skipped');
+  assert.ok(notRead > 0 && read.length > 0, `${read.length} files read, ${notRead} not read`);
+  assert.equal(skipped.length, notRead, 'the notice counts the files listed as not read');
+  for (const row of skipped) {
+    assert.match(row.message, /^not read: the page's memory budget for loading was reached \(.* in use, budget 48\.0 MB\)/, row.file);
+    assert.equal(Number(row.read), 0, `${row.file} holds no records`);
+  }
+  const ledger = page.locator(testid('ledger'));
+  assert.equal(Number(await ledger.getAttribute('data-not-read')), notRead);
+  assert.match(await ledger.textContent(), new RegExp(` · ${notRead} not read$`));
+  const sum = (rows, key) => rows.reduce((total, row) => total + Number(row[key]), 0);
+  assert.equal(shot.stats.events, sum(read, 'events'), 'stat-events is what the read files hold');
+  assert.ok(shot.stats.events > 0 && shot.stats.events < summary.events, `${shot.stats.events} of ${summary.events} events loaded`);
+  assert.equal(sum(read, 'read'), sum(read, 'events') + sum(read, 'duplicates') + sum(read, 'rejected'), 'the ledger balances');
+  assert.ok(await page.locator(testid('load-stopped')).evaluate((el) => el.title.includes('in another tab')));
+
+  // What was loaded answers a click.
+  const { key, count } = shot.top.events[0];
+  await page.locator(`${testid('top-events')} ${testid('top-item')}[data-key=${JSON.stringify(key)}]`).click();
+  const filtered = await eventually(() => snapshot(page), (s) => s.stats.events === count);
+  assert.equal(filtered.stats.events, count, `choosing ${key} selects its ${count} events`);
+
+  // Clear frees what was held: the same budget now admits a small trail whole.
+  await page.click(testid('clear-button'));
+  await eventually(() => snapshot(page), (s) => s.rows.length === 0);
+  const expected = computeExpected(TRAIL);
+  await uploadFolder(page, TRAIL);
+  const again = await loadAndSettle(page, expected, listFiles(TRAIL).length);
+  assert.equal(again.stats.events, expected.totals.events, 'after Clear the trail loads whole');
+  assert.equal(again.rows.filter((row) => row.status === 'skipped').length, 0);
+  assert.equal(await page.locator(testid('load-stopped')).count(), 0, 'no notice once a load fits');
+}));

@@ -32,6 +32,8 @@ pub enum FileStatus {
     Rejected,
     /// A digest file (integrity validation); listed, not counted as events.
     Digest,
+    /// Not read at all: loading stopped before it (the page's memory budget was reached).
+    Skipped,
 }
 
 impl FileStatus {
@@ -42,6 +44,7 @@ impl FileStatus {
             FileStatus::Partial => "partial",
             FileStatus::Rejected => "rejected",
             FileStatus::Digest => "digest",
+            FileStatus::Skipped => "skipped",
         }
     }
 }

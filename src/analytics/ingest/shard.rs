@@ -228,6 +228,7 @@ fn put_report(out: &mut Vec<u8>, report: &FileReport) {
         FileStatus::Partial => 1,
         FileStatus::Rejected => 2,
         FileStatus::Digest => 3,
+        FileStatus::Skipped => 4,
     });
     put_str(out, report.format);
     out.extend_from_slice(&report.read.to_le_bytes());
@@ -315,6 +316,7 @@ impl<'a> Reader<'a> {
             1 => FileStatus::Partial,
             2 => FileStatus::Rejected,
             3 => FileStatus::Digest,
+            4 => FileStatus::Skipped,
             other => return Err(format!("unknown file status {other} in a shard")),
         };
         let format = self.str()?;
