@@ -56,6 +56,18 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// What the progress bar says when loading stopped at the memory budget.
+fn stopped_notice(not_read: u64) -> String {
+    match not_read {
+        0 => "Stopped at the memory budget: the last file read in part".to_owned(),
+        1 => "Stopped at the memory budget: 1 file not read".to_owned(),
+        n => format!(
+            "Stopped at the memory budget: {} files not read",
+            format::count(n)
+        ),
+    }
+}
+
 /// Files, bytes and events of the batch being read; stays, full, once the batch is done.
 #[component]
 fn ProgressBar() -> impl IntoView {
@@ -117,7 +129,7 @@ fn ProgressBar() -> impl IntoView {
                 state.last_load.get().filter(|_| done).and_then(|last| {
                     last.stopped.map(|reason| view! {
                         <span class="tv-progress__stopped" data-testid="load-stopped" data-not-read=last.not_read title=reason>
-                            {format!("Stopped at the memory budget: {} {} not read", format::count(last.not_read), if last.not_read == 1 { "file" } else { "files" })}
+                            {stopped_notice(last.not_read)}
                         </span>
                     })
                 })

@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ARTIFACTS, FIXTURES, REPO, distDir, distExists, launch } from './harness.mjs';
@@ -582,9 +583,8 @@ test('13. every input shape and bad input, loaded as a folder, gets its status a
   }
 }));
 
-test('14. a file larger than one read is streamed in slices: every event loads and progress moves during the file', { skip, timeout: 3 * TIMEOUT }, withPage(async (page) => {
-  const os = await import('node:os');
-  const n = 120_000;
+/** A plain trail file of `n` generated records, several of the page's 8 MB slices long; returns its path and text length. */
+function largeTrail(n) {
   const base = Date.parse('2024-05-01T00:00:00Z');
   const lines = [];
   for (let i = 0; i < n; i += 1) {
@@ -601,11 +601,17 @@ test('14. a file larger than one read is streamed in slices: every event loads a
       ...(i % 101 === 0 ? { errorCode: 'Client.UnauthorizedOperation' } : {}),
     }));
   }
-  // Plain JSON, several of the page's 8 MB slices long: read slice by slice, cut between records.
   const text = `{"Records":[\n${lines.join(',\n')}\n]}`;
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'trailview-')), 'large.json');
   fs.writeFileSync(file, text);
-  assert.ok(text.length > 3 * (8 << 20), `the file spans several slices (${text.length} bytes)`);
+  return { file, length: text.length };
+}
+
+test('14. a file larger than one read is streamed in slices: every event loads and progress moves during the file', { skip, timeout: 3 * TIMEOUT }, withPage(async (page) => {
+  const n = 120_000;
+  // Plain JSON, several of the page's 8 MB slices long: read slice by slice, cut between records.
+  const { file, length } = largeTrail(n);
+  assert.ok(length > 3 * (8 << 20), `the file spans several slices (${length} bytes)`);
 
   // Record every progress value the page shows while it reads.
   await page.evaluate(() => {
@@ -626,7 +632,7 @@ test('14. a file larger than one read is streamed in slices: every event loads a
   const during = seen.filter(([done, total]) => done > 0 && done < total);
   assert.ok(during.length >= 2, `progress moved within the file: ${JSON.stringify(seen.slice(0, 12))}`);
   assert.ok(during.some(([, , events]) => events > 0 && events < n), 'events counted before the file ended');
-  console.log(`stream: ${n} events, ${text.length} bytes plain, in ${loaded.summary?.ms} ms; ${during.length} progress steps within the file`);
+  console.log(`stream: ${n} events, ${length} bytes plain, in ${loaded.summary?.ms} ms; ${during.length} progress steps within the file`);
 }));
 
 test('15. the query bar takes filter patterns and the short syntax; stat-events matches counts made here', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
@@ -1032,6 +1038,7 @@ test('19. loading stops at the memory budget: the files after it are listed as n
   const stopped = page.locator(testid('load-stopped'));
   await stopped.waitFor({ state: 'visible' });
   const notRead = Number(await stopped.getAttribute('data-not-read'));
+  assert.equal(await stopped.textContent(), `Stopped at the memory budget: ${notRead} files not read`);
   const shot = await eventually(() => snapshot(page), (s) => s.rows.length === summary.files);
   assert.equal(shot.rows.length, summary.files, 'every file is listed, read or not');
   const skipped = shot.rows.filter((row) => row.status === 'skipped');
@@ -1066,4 +1073,21 @@ test('19. loading stops at the memory budget: the files after it are listed as n
   assert.equal(again.stats.events, expected.totals.events, 'after Clear the trail loads whole');
   assert.equal(again.rows.filter((row) => row.status === 'skipped').length, 0);
   assert.equal(await page.locator(testid('load-stopped')).count(), 0, 'no notice once a load fits');
+
+  // A large file read on the page, slice by slice, ends where the budget is passed and keeps
+  // what it read.
+  const n = 120_000;
+  const { file } = largeTrail(n);
+  await page.goto(`${session.url}?workers=2&memory-budget=30`);
+  await page.locator(testid('demo-button')).waitFor({ state: 'visible' });
+  await page.setInputFiles(testid('file-input'), file);
+  await waitForLoad(page, 1);
+  await page.locator(testid('load-stopped')).waitFor({ state: 'visible' });
+  const cut = await eventually(() => snapshot(page), (s) => s.rows.length === 1 && s.stats.events > 0);
+  const [row] = cut.rows;
+  assert.equal(row.status, 'partial', row.message);
+  assert.match(row.message, /^loading stopped at byte \d+ of this file: the page's memory budget for loading was reached/);
+  assert.ok(Number(row.events) > 0 && Number(row.events) < n, `${row.events} of ${n} events kept`);
+  assert.equal(cut.stats.events, Number(row.events), 'stat-events is what the file gave before it stopped');
+  assert.equal(await page.locator(testid('load-stopped')).textContent(), 'Stopped at the memory budget: the last file read in part');
 }));
