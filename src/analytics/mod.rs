@@ -561,11 +561,20 @@ impl Dataset {
     pub fn prepare_search(&mut self) {
         let n_events = self.store.len() as u32;
         for event_idx in self.n_searchable..n_events {
-            if let Some(record) = self.record_value(event_idx) {
+            self.index_event(event_idx);
+        }
+        self.n_searchable = n_events;
+    }
+
+    /// Adds one stored event to the search index, read from its text (parsed first only when
+    /// the text needs it: see [`search::TermIndex::add_text`]).
+    fn index_event(&mut self, event_idx: u32) {
+        let raw = self.store.raw(event_idx);
+        if self.search.add_text(event_idx, &raw).is_none() {
+            if let Ok(record) = serde_json::from_str::<serde_json::Value>(&raw) {
                 self.search.add(event_idx, &record);
             }
         }
-        self.n_searchable = n_events;
     }
 
     /// One stored record, parsed.

@@ -40,9 +40,7 @@ impl Dataset {
         let slice = u32::try_from(max_events).unwrap_or(u32::MAX);
         let end = self.n_searchable.saturating_add(slice).min(n_events);
         for event_idx in self.n_searchable..end {
-            if let Some(record) = self.record_value(event_idx) {
-                self.search.add(event_idx, &record);
-            }
+            self.index_event(event_idx);
         }
         self.n_searchable = self.n_searchable.max(end);
         self.n_searchable >= n_events

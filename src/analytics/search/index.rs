@@ -16,6 +16,7 @@ use super::bitset::Bitset;
 use super::expr::{is_plain_key, quote, Comparison, Expr, Path, Step, TextMatch};
 use super::leaf::{contains_text, number_parts, number_value, passes_comparison, Glob, Leaf};
 use super::postings::{PackedList, Postings};
+use super::walk::{Walk, WalkStep, WalkValue};
 use crate::analytics::model::intern::{table_bytes, Dictionary};
 
 /// A posting with this bit set names a list in `TermIndex::lists`; one without it is the term's
@@ -24,7 +25,7 @@ const LIST: u32 = 1 << 31;
 
 /// The type of a leaf value; its text is interned separately.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Kind {
+pub(super) enum Kind {
     String,
     Number,
     Bool,
@@ -125,6 +126,9 @@ pub struct TermIndex {
     /// One bit per event id added.
     added: Vec<u64>,
     last_added: Option<u32>,
+    /// Reused by [`TermIndex::add_text`]: the record's entries, and the path node of each.
+    walk: Walk,
+    walk_nodes: Vec<u32>,
 }
 
 impl Default for TermIndex {
@@ -141,6 +145,8 @@ impl Default for TermIndex {
             term_by_key: HashTable::new(),
             added: Vec::new(),
             last_added: None,
+            walk: Walk::default(),
+            walk_nodes: Vec::new(),
         }
     }
 }
@@ -155,16 +161,8 @@ impl TermIndex {
     /// whose id is not above the last one added is ignored and `false` returned, which keeps
     /// every posting list sorted and free of repeats.
     pub fn add(&mut self, event_idx: u32, record: &Value) -> bool {
-        if self.last_added.is_some_and(|last| event_idx <= last) {
+        if !self.begin(event_idx) {
             return false;
-        }
-        self.last_added = Some(event_idx);
-        let word = (event_idx / 64) as usize;
-        if self.added.len() <= word {
-            self.added.resize(word + 1, 0);
-        }
-        if let Some(bits) = self.added.get_mut(word) {
-            *bits |= 1 << (event_idx % 64);
         }
         // An explicit stack: the walk's depth never depends on the call stack.
         let mut pending: Vec<(u32, &Value)> = vec![(0, record)];
@@ -195,6 +193,62 @@ impl TermIndex {
                 }
                 Value::Null => self.add_leaf(node, Kind::Null, "null", event_idx),
             }
+        }
+        true
+    }
+
+    /// Indexes the record whose JSON text is `json` as event `event_idx`, exactly as
+    /// [`TermIndex::add`] indexes its parsed value, without building one (at a fraction of the
+    /// cost). `None` when the text is to be parsed and given to `add` instead: it is not one
+    /// JSON value, or an object repeats a key (a parsed value keeps the last of them).
+    pub fn add_text(&mut self, event_idx: u32, json: &str) -> Option<bool> {
+        let mut walk = std::mem::take(&mut self.walk);
+        let added =
+            (walk.read(json) && !walk.repeated_key).then(|| self.add_walk(event_idx, &walk));
+        self.walk = walk;
+        added
+    }
+
+    fn add_walk(&mut self, event_idx: u32, walk: &Walk) -> bool {
+        if !self.begin(event_idx) {
+            return false;
+        }
+        let mut nodes = std::mem::take(&mut self.walk_nodes);
+        nodes.clear();
+        for entry in &walk.entries {
+            let parent = nodes.get(entry.parent as usize).copied().unwrap_or(0);
+            let node = match entry.step {
+                WalkStep::Root => 0,
+                WalkStep::Key(start, end) => {
+                    let name = self.strings.intern(walk.slice(start, end));
+                    self.child(parent, ConcreteStep::Key(name))
+                }
+                WalkStep::Index(position) => self.child(parent, ConcreteStep::Index(position)),
+            };
+            nodes.push(node);
+            match entry.value {
+                WalkValue::Container => self.mark_container(node, event_idx),
+                WalkValue::Leaf(kind, start, end) => {
+                    self.add_leaf(node, kind, walk.slice(start, end), event_idx);
+                }
+            }
+        }
+        self.walk_nodes = nodes;
+        true
+    }
+
+    /// Notes `event_idx` as added; `false` (and nothing noted) unless it is above the last.
+    fn begin(&mut self, event_idx: u32) -> bool {
+        if self.last_added.is_some_and(|last| event_idx <= last) {
+            return false;
+        }
+        self.last_added = Some(event_idx);
+        let word = (event_idx / 64) as usize;
+        if self.added.len() <= word {
+            self.added.resize(word + 1, 0);
+        }
+        if let Some(bits) = self.added.get_mut(word) {
+            *bits |= 1 << (event_idx % 64);
         }
         true
     }
@@ -790,6 +844,30 @@ mod tests {
         assert_eq!(index.execute(&facet, 4).iter().collect::<Vec<_>>(), [0, 2]);
         let facet = Expr::field_equals("n", "1").unwrap();
         assert_eq!(index.execute(&facet, 4).iter().collect::<Vec<_>>(), [0, 2]);
+    }
+
+    #[test]
+    fn text_is_indexed_as_its_value_and_a_repeated_key_is_handed_back() {
+        let mut index = TermIndex::new();
+        assert_eq!(
+            index.add_text(0, r#"{"e":"A","r":[{"arn":"x"}]}"#),
+            Some(true)
+        );
+        // A parsed value keeps the last of repeated keys; the caller indexes that.
+        let repeated = r#"{"e":"first","e":"last"}"#;
+        assert_eq!(index.add_text(1, repeated), None);
+        assert!(index.add(1, &serde_json::from_str(repeated).unwrap()));
+        assert_eq!(index.add_text(1, r#"{"e":"A"}"#), Some(false));
+        assert_eq!(index.add_text(2, r#"{"e":"A""#), None);
+        assert_eq!(index.add_text(3, r#"{"e":"A"}"#), Some(true));
+        let ids = |query: &str| {
+            let expr = crate::analytics::search::parse(query).unwrap();
+            index.execute(&expr, 4).iter().collect::<Vec<_>>()
+        };
+        assert_eq!(ids("e:A"), [0, 3]);
+        assert_eq!(ids("e:last"), [1]);
+        assert_eq!(ids("e:first"), [] as [u32; 0]);
+        assert_eq!(ids("r[0].arn:x"), [0]);
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod pattern;
 mod postings;
 mod print;
 mod short;
+mod walk;
 
 pub use bitset::Bitset;
 pub use cis::CIS_FILTERS;

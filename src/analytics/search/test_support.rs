@@ -15,12 +15,21 @@ pub(super) fn selected(query: &str, records: &[Value]) -> Vec<u32> {
         .filter(|(_, record)| matches_value(&expr, record))
         .map(|(position, _)| position as u32)
         .collect();
-    let mut index = TermIndex::new();
+    // The index built from parsed values, and from the records' text as the page builds it.
+    let mut from_values = TermIndex::new();
+    let mut from_text = TermIndex::new();
     for (position, record) in records.iter().enumerate() {
-        assert!(index.add(position as u32, record));
+        let position = position as u32;
+        assert!(from_values.add(position, record));
+        let text = serde_json::to_string(record).unwrap_or_default();
+        if from_text.add_text(position, &text).is_none() {
+            assert!(from_text.add(position, record));
+        }
     }
-    let indexed: Vec<u32> = index.execute(&expr, records.len() as u32).iter().collect();
-    assert_eq!(naive, indexed, "index and evaluator differ on {query}");
+    for index in [from_values, from_text] {
+        let indexed: Vec<u32> = index.execute(&expr, records.len() as u32).iter().collect();
+        assert_eq!(naive, indexed, "index and evaluator differ on {query}");
+    }
     naive
 }
 
