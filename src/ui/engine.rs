@@ -65,18 +65,19 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    /// Adds a file read by a pool worker (its shard); returns the events it added. A shard that
-    /// cannot be read lists the file as rejected, saying so.
-    pub fn absorb_shard(&self, path: &str, size_bytes: u64, shard: &[u8]) -> u64 {
+    /// Adds the files a pool worker read (their shard, listed as `(path, size)`); returns the
+    /// events they added. A shard that cannot be read lists each of its files as rejected,
+    /// saying so.
+    pub fn absorb_shard(&self, files: &[(&str, u64)], shard: &[u8]) -> u64 {
         self.dataset
             .try_update_value(|dataset| {
                 let before = dataset.n_events();
                 if let Err(reason) = dataset.absorb_shard(shard) {
-                    dataset.reject_file(
-                        path,
-                        size_bytes,
-                        &format!("the background reader's result could not be used: {reason}"),
-                    );
+                    let reason =
+                        format!("the background reader's result could not be used: {reason}");
+                    for &(path, size_bytes) in files {
+                        dataset.reject_file(path, size_bytes, &reason);
+                    }
                 }
                 (dataset.n_events() - before) as u64
             })
@@ -243,9 +244,9 @@ impl Engine {
             .with_value(|dataset| dataset.event_detail(event_idx))
     }
 
-    /// Every file read.
-    pub fn files(&self) -> Vec<FileReport> {
-        self.dataset.with_value(|dataset| dataset.files().to_vec())
+    /// Reads every file's report, in the order read, without copying them.
+    pub fn with_files<T>(&self, read: impl FnOnce(&[FileReport]) -> T) -> T {
+        self.dataset.with_value(|dataset| read(dataset.files()))
     }
 
     /// Totals over everything loaded.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::ui::filters::{add_path_filter, apply_path_click};
 use crate::ui::format;
-use crate::ui::input_hint;
+use crate::ui::search_box;
 use crate::ui::state::use_app_state;
 
 /// Values shown when a field opens; "more" adds as many again.
@@ -134,24 +134,6 @@ fn FacetValuesList(path: String) -> impl IntoView {
                         on:click=move |_| shown.update(|shown| *shown += 20)>"more"</button>
                 </Show>
             </div>
-        </div>
-    }
-}
-
-/// A search box bound to `text`, with `hint` drawn over it while it is empty.
-fn search_box(
-    class: &'static str,
-    test_id: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    text: RwSignal<String>,
-) -> impl IntoView {
-    view! {
-        <div class=format!("tv-hinted {class}")>
-            <input type="search" class="tv-input" data-testid=test_id
-                aria-label=label spellcheck="false" autocomplete="off"
-                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
-            {input_hint(hint, move || text.with(String::is_empty))}
         </div>
     }
 }

@@ -5,7 +5,12 @@ use leptos::prelude::*;
 
 use crate::analytics::{FileReport, FileStatus, Ledger};
 use crate::ui::format;
+use crate::ui::search_box;
 use crate::ui::state::use_app_state;
+
+/// The most file rows drawn at once: a folder can hold a hundred thousand files, and the
+/// rows shown are the first of the chosen order (problems only, a path search narrow them).
+const FILE_ROWS: usize = 200;
 
 /// The report card.
 #[component]
@@ -36,6 +41,17 @@ pub fn IngestReport() -> impl IntoView {
             </th>
         }
     };
+    let needle = RwSignal::new(String::new());
+    // The rows to draw, and how many files match: never more than FILE_ROWS cloned or drawn.
+    let rows = Memo::new(move |_| {
+        state.revision.track();
+        let only_problems = problems_only.get();
+        let needle = needle.get().to_lowercase();
+        let sort = sort.get();
+        state
+            .engine
+            .with_files(|files| visible_files(files, only_problems, &needle, sort))
+    });
     let ledger = state.ledger;
     view! {
         <section class="tv-card tv-report" data-testid="ingest-report">
@@ -61,7 +77,8 @@ pub fn IngestReport() -> impl IntoView {
                         } />
                     "MB"
                 </label>
-                <label class="tv-toggle"><input type="checkbox" on:change=move |ev| problems_only.set(event_target_checked(&ev)) />"problems only"</label>
+                <label class="tv-toggle"><input type="checkbox" data-testid="problems-only" on:change=move |ev| problems_only.set(event_target_checked(&ev)) />"problems only"</label>
+                {search_box("tv-report__search", "file-search", "Find a file", "Find a file…", needle)}
             </header>
             <div class="tv-report__scroll">
                 <table class="tv-report__table">
@@ -72,39 +89,82 @@ pub fn IngestReport() -> impl IntoView {
                         <th>"Message"</th>
                     </tr></thead>
                     <tbody>
+                        {move || rows.with(|(files, _)| files.iter().map(file_row).collect::<Vec<_>>())}
                         {move || {
-                            let only_problems = problems_only.get();
-                            let mut files = state.files.get();
-                            if let Some((column, descending)) = sort.get() {
-                                files.sort_by(|a, b| {
-                                    let order = column.compare(a, b);
-                                    if descending { order.reverse() } else { order }
-                                });
-                            }
-                            files.into_iter()
-                                .filter(|file| !only_problems || matches!(file.status, FileStatus::Partial | FileStatus::Rejected | FileStatus::Skipped))
-                                .map(|file| view! {
-                                    <tr data-testid="file-row" data-file=file.path.clone() data-status=file.status.as_str()
-                                        data-read=file.read data-events=file.indexed data-duplicates=file.duplicates
-                                        data-conflicts=file.conflicts data-rejected=file.rejected data-message=file.message.clone() data-format=file.format>
-                                        <td class="tv-mono tv-report__path" title=file.path.clone()>{file.path.clone()}</td>
-                                        <td><span class=format!("tv-status tv-status--{}", file.status.as_str())>{file.status.as_str()}</span></td>
-                                        <td class="tv-report__format" data-testid="file-format">{file.format}</td>
-                                        <td class="tv-num">{format::count(file.read)}</td>
-                                        <td class="tv-num">{format::count(file.indexed)}</td>
-                                        <td class="tv-num">{format::count(file.duplicates)}</td>
-                                        <td class="tv-num">{format::count(file.conflicts)}</td>
-                                        <td class="tv-num">{format::count(file.rejected)}</td>
-                                        <td class="tv-num">{format::bytes(file.size_bytes)}</td>
-                                        <td class="tv-report__message" title=file.message.clone()>{file.message.clone()}</td>
-                                    </tr>
-                                })
-                                .collect::<Vec<_>>()
+                            let (shown, matching) = rows.with(|(files, matching)| (files.len(), *matching));
+                            (matching > shown).then(|| view! {
+                                <tr class="tv-report__more" data-testid="files-more" data-shown=shown data-matching=matching>
+                                    <td colspan="10">{format!(
+                                        "Showing {} of {} files: sort by a column, find a file or tick problems only to see others",
+                                        format::count(shown as u64), format::count(matching as u64))}</td>
+                                </tr>
+                            })
                         }}
                     </tbody>
                 </table>
             </div>
         </section>
+    }
+}
+
+/// The first [`FILE_ROWS`] files in the chosen order (load order without one) among those
+/// passing the filters, and how many pass.
+fn visible_files(
+    files: &[FileReport],
+    only_problems: bool,
+    needle: &str,
+    sort: Option<(Column, bool)>,
+) -> (Vec<FileReport>, usize) {
+    let mut shown: Vec<&FileReport> = files
+        .iter()
+        .filter(|file| !only_problems || is_problem(file))
+        .filter(|file| needle.is_empty() || file.path.to_lowercase().contains(needle))
+        .collect();
+    let matching = shown.len();
+    if let Some((column, descending)) = sort {
+        let order = |a: &&FileReport, b: &&FileReport| {
+            let order = column.compare(a, b);
+            if descending {
+                order.reverse()
+            } else {
+                order
+            }
+        };
+        if shown.len() > FILE_ROWS {
+            shown.select_nth_unstable_by(FILE_ROWS, order);
+        }
+        shown.truncate(FILE_ROWS);
+        shown.sort_by(order);
+    }
+    shown.truncate(FILE_ROWS);
+    (shown.into_iter().cloned().collect(), matching)
+}
+
+/// Whether a file belongs in "problems only": records rejected, cut short, or not read.
+fn is_problem(file: &FileReport) -> bool {
+    matches!(
+        file.status,
+        FileStatus::Partial | FileStatus::Rejected | FileStatus::Skipped
+    )
+}
+
+/// One file's row.
+fn file_row(file: &FileReport) -> impl IntoView {
+    view! {
+        <tr data-testid="file-row" data-file=file.path.clone() data-status=file.status.as_str()
+            data-read=file.read data-events=file.indexed data-duplicates=file.duplicates
+            data-conflicts=file.conflicts data-rejected=file.rejected data-message=file.message.clone() data-format=file.format>
+            <td class="tv-mono tv-report__path" title=file.path.clone()>{file.path.clone()}</td>
+            <td><span class=format!("tv-status tv-status--{}", file.status.as_str())>{file.status.as_str()}</span></td>
+            <td class="tv-report__format" data-testid="file-format">{file.format}</td>
+            <td class="tv-num">{format::count(file.read)}</td>
+            <td class="tv-num">{format::count(file.indexed)}</td>
+            <td class="tv-num">{format::count(file.duplicates)}</td>
+            <td class="tv-num">{format::count(file.conflicts)}</td>
+            <td class="tv-num">{format::count(file.rejected)}</td>
+            <td class="tv-num">{format::bytes(file.size_bytes)}</td>
+            <td class="tv-report__message" title=file.message.clone()>{file.message.clone()}</td>
+        </tr>
     }
 }
 

@@ -24,7 +24,9 @@ use web_sys::{
 use crate::analytics::demo::demo_files;
 use crate::ui::format;
 use crate::ui::heap;
-use crate::ui::pool::{self, Lane, Pool, MAX_WORKER_FILE_BYTES};
+use crate::ui::pool::{
+    self, Lane, Pool, BATCH_BYTES, BATCH_FILES, MAX_WORKER_FILE_BYTES, SMALL_FILE_BYTES,
+};
 use crate::ui::state::{AppState, LoadState, LoadSummary};
 
 /// Where a file's bytes come from.
@@ -253,14 +255,14 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
     let lanes = pool.lanes();
     let workers = lanes.len();
     if lanes.is_empty() {
-        read_lane(pace.clone(), queue, None).await;
+        read_lane(pace.clone(), queue, None, 1).await;
     } else {
         // Two lanes per worker: one file being read while the page absorbs the other's shard.
         join_all(
             lanes
                 .iter()
                 .chain(&lanes)
-                .map(|lane| read_lane(pace.clone(), queue, Some(lane.clone()))),
+                .map(|lane| read_lane(pace.clone(), queue, Some(lane.clone()), 2 * workers)),
         )
         .await;
     }
@@ -293,7 +295,7 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
 /// Takes files from the queue until it is empty: with a worker, each browser file is read by
 /// it and its shard absorbed here; without one (or for in-memory and very large files), the
 /// page reads the file itself in slices.
-async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>) {
+async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>, n_lanes: usize) {
     let engine = pace.state.engine;
     while let Some(input) = queue
         .pending
@@ -307,60 +309,127 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>) {
         let worker = lane
             .as_ref()
             .filter(|lane| lane.broken().is_none() && input.size <= MAX_WORKER_FILE_BYTES);
-        let added = match (input.source, worker) {
+        let (added, files, bytes) = match (input.source, worker) {
             (Source::Memory(bytes), _) => {
                 pace.claim_page().await;
                 let added = engine.ingest(&input.path, &bytes);
                 pace.file_read();
                 pace.page_reading.set(false);
                 pace.step(input.size, added, 1).await;
-                added
+                (added, 1, input.size)
             }
             (Source::Browser(file), Some(worker)) => {
-                let limit = engine.decoded_size_limit();
-                let deflate = engine.wants_deflated_text();
-                let read = worker.read(&file, &input.path, limit, deflate).await;
-                pace.file_read();
-                // Absorbing is what grows the page: the budget is checked again once the
-                // worker is done.
-                if let Some(reason) = pace.over_budget() {
-                    pace.skip(&input.path, input.size, &reason).await;
-                    continue;
-                }
-                pace.claim_page().await;
-                let added = match read {
-                    Ok(shard) => {
-                        let started = now_ms();
-                        let added = engine.absorb_shard(&input.path, input.size, &shard);
-                        pace.absorb_ms
-                            .set(pace.absorb_ms.get() + now_ms() - started);
-                        added
-                    }
-                    Err(reason) => {
-                        engine.reject(
-                            &input.path,
-                            input.size,
-                            &format!("the background reader failed on this file: {reason}"),
-                        );
-                        0
-                    }
-                };
-                pace.page_reading.set(false);
-                pace.step(input.size, added, 1).await;
-                added
+                let batch = take_batch(queue, (file, input.path, input.size), n_lanes);
+                read_by_worker(&pace, worker, batch).await
             }
             (Source::Browser(file), None) => {
                 pace.claim_page().await;
                 let added = read_in_slices(&pace, &input.path, input.size, file).await;
                 pace.page_reading.set(false);
                 pace.step(0, 0, 1).await;
-                added
+                (added, 1, input.size)
             }
         };
         pace.events.set(pace.events.get() + added);
-        pace.files.set(pace.files.get() + 1);
-        pace.bytes.set(pace.bytes.get() + input.size);
+        pace.files.set(pace.files.get() + files);
+        pace.bytes.set(pace.bytes.get() + bytes);
     }
+}
+
+/// `first`, and if it is small, the small browser files right behind it in the queue: up to
+/// [`BATCH_FILES`] and [`BATCH_BYTES`], and no more than an even share of the queue among the
+/// lanes, so a short queue still keeps every worker busy.
+fn take_batch(
+    queue: LoadQueue,
+    first: (File, String, u64),
+    n_lanes: usize,
+) -> Vec<(File, String, u64)> {
+    let mut bytes = first.2;
+    let mut batch = vec![first];
+    if bytes > SMALL_FILE_BYTES {
+        return batch;
+    }
+    let share = queue
+        .pending
+        .with_value(|pending| pending.len() / n_lanes.max(1))
+        .clamp(1, BATCH_FILES);
+    while batch.len() < share {
+        let next = queue
+            .pending
+            .try_update_value(|pending| {
+                let fits = pending.front().is_some_and(|next| {
+                    matches!(next.source, Source::Browser(_))
+                        && next.size <= SMALL_FILE_BYTES
+                        && bytes + next.size <= BATCH_BYTES
+                });
+                if fits {
+                    pending.pop_front()
+                } else {
+                    None
+                }
+            })
+            .flatten();
+        let Some(InputFile {
+            path,
+            size,
+            source: Source::Browser(file),
+        }) = next
+        else {
+            break;
+        };
+        bytes += size;
+        batch.push((file, path, size));
+    }
+    batch
+}
+
+/// Has `worker` read `batch` (one file, or several small ones) and absorbs the shard; returns
+/// the events added, the files and their bytes.
+async fn read_by_worker(
+    pace: &Pace,
+    worker: &Lane,
+    batch: Vec<(File, String, u64)>,
+) -> (u64, u64, u64) {
+    let engine = pace.state.engine;
+    let limit = engine.decoded_size_limit();
+    let deflate = engine.wants_deflated_text();
+    let read = match batch.as_slice() {
+        [(file, path, _)] => worker.read(file, path, limit, deflate).await,
+        _ => worker.read_batch(&batch, limit, deflate).await,
+    };
+    pace.file_read();
+    let files: Vec<(&str, u64)> = batch
+        .iter()
+        .map(|(_, path, size)| (path.as_str(), *size))
+        .collect();
+    let bytes = files.iter().map(|&(_, size)| size).sum();
+    // Absorbing is what grows the page: the budget is checked again once the worker is done.
+    if let Some(reason) = pace.over_budget() {
+        for &(path, size) in &files {
+            pace.skip(path, size, &reason).await;
+        }
+        return (0, 0, 0);
+    }
+    pace.claim_page().await;
+    let added = match read {
+        Ok(shard) => {
+            let started = now_ms();
+            let added = engine.absorb_shard(&files, &shard);
+            pace.absorb_ms
+                .set(pace.absorb_ms.get() + now_ms() - started);
+            added
+        }
+        Err(reason) => {
+            let reason = format!("the background reader failed on this file: {reason}");
+            for &(path, size) in &files {
+                engine.reject(path, size, &reason);
+            }
+            0
+        }
+    };
+    pace.page_reading.set(false);
+    pace.step(bytes, added, files.len() as u64).await;
+    (added, files.len() as u64, bytes)
 }
 
 /// Reads a browser file slice by slice into the page's dataset, counting progress as it goes;

@@ -70,6 +70,24 @@ pub fn input_hint(
     view! { <Show when=empty><span class="tv-hinted__text" aria-hidden="true">{text}</span></Show> }
 }
 
+/// A search box bound to `text`, with `hint` drawn over it while it is empty.
+pub fn search_box(
+    class: &'static str,
+    test_id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    text: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <div class=format!("tv-hinted {class}")>
+            <input type="search" class="tv-input" data-testid=test_id
+                aria-label=label spellcheck="false" autocomplete="off"
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
+            {input_hint(hint, move || text.with(String::is_empty))}
+        </div>
+    }
+}
+
 /// Mounts the app on the page's body.
 pub fn mount() {
     // A pool worker runs the same module, with no document to mount in.

@@ -34,26 +34,51 @@ pub const MAX_WORKERS: u32 = 8;
 /// the page shows a large file's events and progress as its slices arrive.
 pub const MAX_WORKER_FILE_BYTES: u64 = 16 << 20;
 
+/// Files up to this size (as given) are handed to a worker in batches: for small files (a
+/// trail writes one every five minutes per region, often a few KB) the browser's per-file read
+/// dominates, and a batch's files are read side by side.
+pub const SMALL_FILE_BYTES: u64 = 256 << 10;
+/// The most files in one batch.
+pub const BATCH_FILES: usize = 64;
+/// The most bytes (as given) in one batch: its shard is absorbed by the page in one go, which
+/// must stay well under a long task (about 1 MB of gzip is 7,000 events).
+pub const BATCH_BYTES: u64 = 1 << 20;
+
 /// The worker's message loop, after the glue (text or import) that defines what it calls.
+/// Replies leave in the order requests came: a batch's files start reading as it arrives, but
+/// each request is answered after the one before it.
 const BOOTSTRAP: &str = r"
+let previous = Promise.resolve();
+const reply = (started, shard) => {
+  const ms = performance.now() - started;
+  postMessage({ shard, ms, memory: trailview_worker_memory() }, [shard.buffer]);
+};
+const fail = (error) => postMessage({ fatal: String(error) });
 onmessage = (event) => {
   const message = event.data;
   if (message.module) {
     try {
       initSync({ module: message.module });
     } catch (error) {
-      postMessage({ fatal: String(error) });
+      fail(error);
     }
     return;
   }
-  try {
-    const started = performance.now();
-    const shard = trailview_worker_read(message.file, message.path, message.limit, message.deflate);
-    const ms = performance.now() - started;
-    postMessage({ shard, ms, memory: trailview_worker_memory() }, [shard.buffer]);
-  } catch (error) {
-    postMessage({ fatal: String(error) });
+  if (message.batch) {
+    const reading = Promise.allSettled(message.batch.map((file) => file.arrayBuffer()));
+    previous = previous.then(() => {
+      const started = performance.now();
+      return reading.then((read) => {
+        const contents = read.map((one) => (one.status === 'fulfilled' ? one.value : String(one.reason)));
+        reply(started, trailview_worker_read_batch(message.paths, contents, message.sizes, message.limit, message.deflate));
+      });
+    }).catch(fail);
+    return;
   }
+  previous = previous.then(() => {
+    const started = performance.now();
+    reply(started, trailview_worker_read(message.file, message.path, message.limit, message.deflate));
+  }).catch(fail);
 };
 ";
 
@@ -185,6 +210,46 @@ impl Lane {
         limit_bytes: usize,
         deflate: bool,
     ) -> Result<Vec<u8>, String> {
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"file".into(), file);
+        let _ = Reflect::set(&message, &"path".into(), &path.into());
+        self.request(&message, limit_bytes, deflate).await
+    }
+
+    /// Has the worker read several small files (`(file, path, size)`, at most [`BATCH_FILES`])
+    /// side by side and returns one shard holding them all, in the order given.
+    pub async fn read_batch(
+        &self,
+        files: &[(File, String, u64)],
+        limit_bytes: usize,
+        deflate: bool,
+    ) -> Result<Vec<u8>, String> {
+        let message = Object::new();
+        let batch: js_sys::Array = files
+            .iter()
+            .map(|(file, _, _)| JsValue::from(file))
+            .collect();
+        let paths: js_sys::Array = files
+            .iter()
+            .map(|(_, path, _)| JsValue::from_str(path))
+            .collect();
+        let sizes: js_sys::Array = files
+            .iter()
+            .map(|&(_, _, size)| JsValue::from_f64(size as f64))
+            .collect();
+        let _ = Reflect::set(&message, &"batch".into(), &batch);
+        let _ = Reflect::set(&message, &"paths".into(), &paths);
+        let _ = Reflect::set(&message, &"sizes".into(), &sizes);
+        self.request(&message, limit_bytes, deflate).await
+    }
+
+    /// Posts a read request and waits for its shard.
+    async fn request(
+        &self,
+        message: &Object,
+        limit_bytes: usize,
+        deflate: bool,
+    ) -> Result<Vec<u8>, String> {
         if let Some(reason) = self.broken() {
             return Err(reason);
         }
@@ -192,12 +257,9 @@ impl Lane {
         let promise = js_sys::Promise::new(&mut |resolve, reject| {
             waiting.borrow_mut().push_back((resolve, reject));
         });
-        let message = Object::new();
-        let _ = Reflect::set(&message, &"file".into(), file);
-        let _ = Reflect::set(&message, &"path".into(), &path.into());
-        let _ = Reflect::set(&message, &"limit".into(), &(limit_bytes as f64).into());
-        let _ = Reflect::set(&message, &"deflate".into(), &deflate.into());
-        if let Err(error) = self.worker.post_message(&message) {
+        let _ = Reflect::set(message, &"limit".into(), &(limit_bytes as f64).into());
+        let _ = Reflect::set(message, &"deflate".into(), &deflate.into());
+        if let Err(error) = self.worker.post_message(message) {
             self.waiting.borrow_mut().pop_back();
             return Err(describe(&error));
         }
@@ -312,7 +374,7 @@ fn worker_script() -> Result<WorkerScript, String> {
     } else {
         let url = GLUE_URL.with(String::clone);
         let quoted = serde_json::to_string(&url).map_err(|error| error.to_string())?;
-        format!("import {{ initSync, trailview_worker_read, trailview_worker_memory }} from {quoted};\n{BOOTSTRAP}")
+        format!("import {{ initSync, trailview_worker_read, trailview_worker_read_batch, trailview_worker_memory }} from {quoted};\n{BOOTSTRAP}")
     };
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::analytics::DEFAULT_COLUMNS;
-use crate::analytics::{Dashboard, FacetField, FileReport, Ledger, Query, Selection, Sort};
+use crate::analytics::{Dashboard, FacetField, Ledger, Query, Selection, Sort};
 use crate::ui::engine::Engine;
 
 /// Where loading stands.
@@ -119,8 +119,6 @@ pub struct AppState {
     pub dashboard: Memo<Dashboard>,
     /// Every field of the indexed events, for the facets.
     pub facet_fields: Memo<Vec<FacetField>>,
-    /// Every file read.
-    pub files: Memo<Vec<FileReport>>,
     /// Totals over everything loaded.
     pub ledger: Memo<Ledger>,
 }
@@ -155,10 +153,6 @@ impl AppState {
                 _ => engine.facet_fields(),
             }
         });
-        let files = Memo::new(move |_| {
-            revision.track();
-            engine.files()
-        });
         let ledger = Memo::new(move |_| {
             revision.track();
             engine.ledger()
@@ -182,7 +176,6 @@ impl AppState {
             ordered,
             dashboard,
             facet_fields,
-            files,
             ledger,
         }
     }

@@ -2,7 +2,8 @@
 //! in the worker, reading one `File` at a time with `FileReaderSync` (workers may block) into a
 //! [`Dataset::for_shards`] and handing back the shard. No Leptos runs here.
 
-use js_sys::Uint8Array;
+use js_sys::{Array, ArrayBuffer, Uint8Array};
+use wasm_bindgen::JsCast;
 use web_sys::{File, FileReaderSync};
 
 use crate::analytics::Dataset;
@@ -16,9 +17,7 @@ const SLICE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 /// reading keeps what arrived and says where it stopped.
 /// With `deflate`, the records' text is sent deflated, as the page would keep it.
 pub fn read_file(file: &File, path: &str, limit_bytes: f64, deflate: bool) -> Uint8Array {
-    let mut dataset = Dataset::for_shards();
-    dataset.set_deflate_text(deflate);
-    dataset.set_decoded_size_limit(limit_bytes as usize);
+    let mut dataset = shard_dataset(limit_bytes, deflate);
     let size = file.size();
     match FileReaderSync::new() {
         Err(error) => {
@@ -32,6 +31,46 @@ pub fn read_file(file: &File, path: &str, limit_bytes: f64, deflate: bool) -> Ui
     }
     let shard = dataset.take_shard();
     Uint8Array::from(shard.as_slice())
+}
+
+/// Reads a batch of small files already read by the worker: `contents[i]` is the
+/// `ArrayBuffer` of `paths[i]` (of `sizes[i]` bytes), or the text of why the browser could not
+/// read it. Returns one shard holding every file's report and records, in the order given.
+pub fn read_batch(
+    paths: &Array,
+    contents: &Array,
+    sizes: &Array,
+    limit_bytes: f64,
+    deflate: bool,
+) -> Uint8Array {
+    let mut dataset = shard_dataset(limit_bytes, deflate);
+    for (index, path) in paths.iter().enumerate() {
+        let index = index as u32;
+        let path = path.as_string().unwrap_or_default();
+        let content = contents.get(index);
+        if let Some(buffer) = content.dyn_ref::<ArrayBuffer>() {
+            dataset.ingest_file(&path, &Uint8Array::new(buffer).to_vec());
+        } else {
+            let size = sizes.get(index).as_f64().unwrap_or(0.0);
+            dataset.reject_file(
+                &path,
+                size as u64,
+                &format!(
+                    "the browser could not read the file: {}",
+                    describe(&content)
+                ),
+            );
+        }
+    }
+    Uint8Array::from(dataset.take_shard().as_slice())
+}
+
+/// A dataset that keeps what it reads for a shard, with the page's per-file limit and text form.
+fn shard_dataset(limit_bytes: f64, deflate: bool) -> Dataset {
+    let mut dataset = Dataset::for_shards();
+    dataset.set_deflate_text(deflate);
+    dataset.set_decoded_size_limit(limit_bytes as usize);
+    dataset
 }
 
 fn read_slices(dataset: &mut Dataset, reader: &FileReaderSync, file: &File, path: &str) {

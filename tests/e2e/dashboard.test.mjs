@@ -962,13 +962,15 @@ function stringsIn(value) {
  * A corpus of `events` generated events (seed `seed`) under target/e2e-corpus, made once by the
  * project's generator, and the generator's own counts of it.
  */
-function generatedCorpus(events, seed) {
-  const dir = path.join(REPO, 'target', 'e2e-corpus', `${events}-${seed}`);
+function generatedCorpus(events, seed, perFile = null) {
+  const name = perFile ? `${events}-${seed}-${perFile.min}-${perFile.max}` : `${events}-${seed}`;
+  const dir = path.join(REPO, 'target', 'e2e-corpus', name);
   const summaryFile = `${dir}.json`;
   if (!fs.existsSync(summaryFile)) {
     fs.rmSync(dir, { recursive: true, force: true });
     const args = ['run', '--quiet', '--no-default-features', '--bin', 'trailview-gen', '--',
-      '--events', String(events), '--seed', String(seed), '--out', dir];
+      '--events', String(events), '--seed', String(seed), '--out', dir,
+      ...(perFile ? ['--min', String(perFile.min), '--max', String(perFile.max)] : [])];
     const printed = execFileSync('cargo', args, { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20 });
     fs.writeFileSync(summaryFile, printed);
   }
@@ -1090,4 +1092,50 @@ test('19. loading stops at the memory budget: the files after it are listed as n
   assert.ok(Number(row.events) > 0 && Number(row.events) < n, `${row.events} of ${n} events kept`);
   assert.equal(cut.stats.events, Number(row.events), 'stat-events is what the file gave before it stopped');
   assert.equal(await page.locator(testid('load-stopped')).textContent(), 'Stopped at the memory budget: the last file read in part');
+}));
+
+test('20. a folder of thousands of small files (as trails are written, every five minutes) loads through the worker pool, and the Files card lists them a page at a time', { skip, timeout: 6 * TIMEOUT }, withPage(async (page) => {
+  const { dir, summary } = generatedCorpus(20_000, 5, { min: 5, max: 15 });
+  assert.ok(summary.files > 1500, `${summary.files} files`);
+  const zlib = await import('node:zlib');
+  const perFile = listFiles(dir).map((file) => ({
+    file: `AWSLogs/${file}`,
+    records: JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, file)))).Records.length,
+  }));
+  await page.goto(`${session.url}?workers=2`);
+  await page.locator(testid('demo-button')).waitFor({ state: 'visible' });
+  await uploadFolder(page, dir);
+  await waitForLoad(page, summary.files);
+  const shot = await eventually(() => snapshot(page), (s) => s.stats.events === summary.events);
+  assert.equal(shot.stats.events, summary.events, "stat-events is the generator's count");
+  assert.equal(shot.stats.files, summary.files, 'stat-files');
+  assert.equal(shot.stats.errors, summary.errors, 'stat-errors');
+  assert.deepEqual(shot.top.events, topTen(summary.by_event_name), 'top-events');
+  assert.equal(await page.getAttribute(testid('load-summary'), 'data-workers'), '2');
+  const ledger = page.locator(testid('ledger'));
+  assert.equal(Number(await ledger.getAttribute('data-read')), summary.events, 'every record read is in the ledger');
+
+  // A page of rows, and how many there are.
+  assert.equal(shot.rows.length, 200, 'the Files card draws 200 rows');
+  const more = page.locator(testid('files-more'));
+  assert.equal(Number(await more.getAttribute('data-matching')), summary.files);
+  assert.equal(Number(await more.getAttribute('data-shown')), 200);
+  // Sorted by events, the first rows are the largest files, whichever page they were on.
+  await page.locator(`${testid('sort-files')}[data-column="events"]`).click();
+  const sorted = await eventually(() => snapshot(page), (s) => s.rows.length === 200 && Number(s.rows[0].events) === Math.max(...perFile.map((f) => f.records)));
+  const counts = perFile.map((f) => f.records).sort((a, b) => b - a).slice(0, 200);
+  assert.deepEqual(sorted.rows.map((row) => Number(row.events)), counts, 'the 200 largest files, largest first');
+  // A file found by name shows its own records.
+  const wanted = perFile[perFile.length - 1];
+  await page.locator(testid('file-search')).fill(path.basename(wanted.file).slice(-20));
+  const found = await eventually(() => snapshot(page), (s) => s.rows.length === 1);
+  assert.equal(found.rows.length, 1, 'one file matches its own name');
+  assert.equal(found.rows[0].file, wanted.file);
+  assert.equal(Number(found.rows[0].events), wanted.records);
+  assert.equal(await more.count(), 0, 'no "showing" line when every match is drawn');
+  await page.locator(testid('file-search')).fill('');
+  await page.locator(testid('problems-only')).check();
+  const problems = await eventually(() => snapshot(page), (s) => s.rows.length === 0);
+  assert.equal(problems.rows.length, 0, 'no problem files');
+  console.log(`small files: ${summary.events} events in ${summary.files} files loaded in ${await page.getAttribute(testid('load-summary'), 'data-ms')} ms`);
 }));
