@@ -19,18 +19,17 @@ pub fn trailview_worker_read(
     trailview::ui::worker::read_file(file, path, limit, deflate)
 }
 
-/// In a pool worker: reads a batch of small files whose contents the worker has read (an
-/// `ArrayBuffer` each, or the text of why the browser could not read it) and returns one shard
-/// holding them all (see `ui::worker`).
+/// In a pool worker: reads a batch of files the worker has read whole (an `ArrayBuffer` each,
+/// or the text of why the browser could not read it) and returns one shard holding them all
+/// (see `ui::worker`).
 #[wasm_bindgen]
 pub fn trailview_worker_read_batch(
     paths: &js_sys::Array,
     contents: &js_sys::Array,
-    sizes: &js_sys::Array,
     limit: f64,
     deflate: bool,
 ) -> js_sys::Uint8Array {
-    trailview::ui::worker::read_batch(paths, contents, sizes, limit, deflate)
+    trailview::ui::worker::read_batch(paths, contents, limit, deflate)
 }
 
 /// In a pool worker: the size of its WebAssembly memory, in bytes.

@@ -75,7 +75,10 @@ fn ProgressBar() -> impl IntoView {
     let progress = state.progress;
     let width = move || {
         let progress = progress.get();
-        let share = if progress.bytes_total == 0 {
+        // By bytes when every file's size is known, else by files (sizes are learned as read).
+        let share = if progress.unsized_files > 0 && progress.files_total > 0 {
+            progress.files_done as f64 / progress.files_total as f64
+        } else if progress.bytes_total == 0 {
             0.0
         } else {
             progress.bytes_done as f64 / progress.bytes_total as f64
@@ -86,6 +89,13 @@ fn ProgressBar() -> impl IntoView {
         let progress = progress.get();
         match progress.state {
             LoadState::Idle => String::new(),
+            LoadState::Loading if progress.unsized_files > 0 => format!(
+                "Reading {} of {} files · {} read · {} events",
+                format::count(progress.files_done),
+                format::count(progress.files_total),
+                format::bytes(progress.bytes_done),
+                format::count(progress.events)
+            ),
             LoadState::Loading => format!(
                 "Reading {} of {} files · {} of {} · {} events",
                 format::count(progress.files_done),
@@ -143,6 +153,7 @@ fn ProgressBar() -> impl IntoView {
                             data-ms=format!("{:.1}", last.elapsed_ms)
                             data-events=last.events
                             data-files=last.files
+                            data-bytes=last.bytes
                             data-first-ms=last.first_ms.map(|ms| format!("{ms:.1}"))
                             data-first-file-at=last.first_file_at.map(|at| format!("{at:.1}"))
                             data-workers=last.workers

@@ -153,7 +153,8 @@ fn file_row(file: &FileReport) -> impl IntoView {
     view! {
         <tr data-testid="file-row" data-file=file.path.clone() data-status=file.status.as_str()
             data-read=file.read data-events=file.indexed data-duplicates=file.duplicates
-            data-conflicts=file.conflicts data-rejected=file.rejected data-message=file.message.clone() data-format=file.format>
+            data-conflicts=file.conflicts data-rejected=file.rejected data-message=file.message.clone() data-format=file.format
+            data-size=file.size_bytes>
             <td class="tv-mono tv-report__path" title=file.path.clone()>{file.path.clone()}</td>
             <td><span class=format!("tv-status tv-status--{}", file.status.as_str())>{file.status.as_str()}</span></td>
             <td class="tv-report__format" data-testid="file-format">{file.format}</td>

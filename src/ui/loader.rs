@@ -41,8 +41,10 @@ pub enum Source {
 pub struct InputFile {
     /// The path shown in the ingest report (relative to the chosen folder's parent).
     pub path: String,
-    /// Size in bytes.
-    pub size: u64,
+    /// Size in bytes, when known: a file's size costs the browser a round trip to the disk
+    /// (about 0.3 ms), so past [`SIZED_FILES`] files of one choice it is learned when the file is
+    /// read, off the page when a worker reads it.
+    pub size: Option<u64>,
     /// Its bytes.
     pub source: Source,
 }
@@ -90,7 +92,7 @@ pub fn load_demo(state: AppState, queue: LoadQueue) {
         .into_iter()
         .map(|file| InputFile {
             path: file.path,
-            size: file.bytes.len() as u64,
+            size: Some(file.bytes.len() as u64),
             source: Source::Memory(file.bytes),
         })
         .collect();
@@ -103,7 +105,8 @@ fn load_since(state: AppState, queue: LoadQueue, inputs: Vec<InputFile>, started
         return;
     }
     let n_files = inputs.len() as u64;
-    let n_bytes: u64 = inputs.iter().map(|input| input.size).sum();
+    let n_bytes: u64 = inputs.iter().filter_map(|input| input.size).sum();
+    let n_unsized = inputs.iter().filter(|input| input.size.is_none()).count() as u64;
     let running = queue.running.get_value();
     state.progress.update(|progress| {
         if !running {
@@ -114,6 +117,7 @@ fn load_since(state: AppState, queue: LoadQueue, inputs: Vec<InputFile>, started
         }
         progress.files_total += n_files;
         progress.bytes_total += n_bytes;
+        progress.unsized_files += n_unsized;
     });
     queue.pending.update_value(|pending| pending.extend(inputs));
     if !running {
@@ -213,6 +217,18 @@ impl Pace {
         Some(reason)
     }
 
+    /// Counts the sizes of `files` files chosen without them, now that they are known
+    /// (`bytes` in all).
+    fn learn_sizes(&self, files: u64, bytes: u64) {
+        if files == 0 {
+            return;
+        }
+        self.state.progress.update(|progress| {
+            progress.bytes_total += bytes;
+            progress.unsized_files = progress.unsized_files.saturating_sub(files);
+        });
+    }
+
     /// Lists a file as not read, for `reason`, and counts it done.
     async fn skip(&self, path: &str, size: u64, reason: &str) {
         self.claim_page().await;
@@ -303,31 +319,41 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>, n_l
         .flatten()
     {
         if let Some(reason) = pace.over_budget() {
-            pace.skip(&input.path, input.size, &reason).await;
+            if input.size.is_none() {
+                pace.learn_sizes(1, 0);
+            }
+            pace.skip(&input.path, input.size.unwrap_or(0), &reason)
+                .await;
             continue;
         }
-        let worker = lane
-            .as_ref()
-            .filter(|lane| lane.broken().is_none() && input.size <= MAX_WORKER_FILE_BYTES);
+        let worker = lane.as_ref().filter(|lane| {
+            lane.broken().is_none() && input.size.is_none_or(|size| size <= MAX_WORKER_FILE_BYTES)
+        });
         let (added, files, bytes) = match (input.source, worker) {
             (Source::Memory(bytes), _) => {
+                let size = bytes.len() as u64;
                 pace.claim_page().await;
                 let added = engine.ingest(&input.path, &bytes);
                 pace.file_read();
                 pace.page_reading.set(false);
-                pace.step(input.size, added, 1).await;
-                (added, 1, input.size)
+                pace.step(size, added, 1).await;
+                (added, 1, size)
             }
             (Source::Browser(file), Some(worker)) => {
                 let batch = take_batch(queue, (file, input.path, input.size), n_lanes);
                 read_by_worker(&pace, worker, batch).await
             }
             (Source::Browser(file), None) => {
+                let size = input.size.unwrap_or_else(|| {
+                    let size = file.size() as u64;
+                    pace.learn_sizes(1, size);
+                    size
+                });
                 pace.claim_page().await;
-                let added = read_in_slices(&pace, &input.path, input.size, file).await;
+                let added = read_in_slices(&pace, &input.path, size, file).await;
                 pace.page_reading.set(false);
                 pace.step(0, 0, 1).await;
-                (added, 1, input.size)
+                (added, 1, size)
             }
         };
         pace.events.set(pace.events.get() + added);
@@ -336,19 +362,21 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>, n_l
     }
 }
 
-/// `first`, and if it is small, the small browser files right behind it in the queue: up to
-/// [`BATCH_FILES`] and [`BATCH_BYTES`], and no more than an even share of the queue among the
-/// lanes, so a short queue still keeps every worker busy.
-fn take_batch(
-    queue: LoadQueue,
-    first: (File, String, u64),
-    n_lanes: usize,
-) -> Vec<(File, String, u64)> {
-    let mut bytes = first.2;
-    let mut batch = vec![first];
-    if bytes > SMALL_FILE_BYTES {
-        return batch;
+/// A file handed to a worker: the file, its path, and its size if known.
+type Handed = (File, String, Option<u64>);
+
+/// `first`, and if it may be small, the browser files right behind it in the queue that may
+/// be small too (at most [`SMALL_FILE_BYTES`], or of unknown size: a trail's files are small,
+/// and a batch's files are read whole): up to [`BATCH_FILES`] and [`BATCH_BYTES`] of known
+/// sizes, and no more than an even share of the queue among the lanes, so a short queue still
+/// keeps every worker busy.
+fn take_batch(queue: LoadQueue, first: Handed, n_lanes: usize) -> Vec<Handed> {
+    let small = |size: Option<u64>| size.is_none_or(|size| size <= SMALL_FILE_BYTES);
+    if !small(first.2) {
+        return vec![first];
     }
+    let mut bytes = first.2.unwrap_or(0);
+    let mut batch = vec![first];
     let share = queue
         .pending
         .with_value(|pending| pending.len() / n_lanes.max(1))
@@ -359,8 +387,8 @@ fn take_batch(
             .try_update_value(|pending| {
                 let fits = pending.front().is_some_and(|next| {
                     matches!(next.source, Source::Browser(_))
-                        && next.size <= SMALL_FILE_BYTES
-                        && bytes + next.size <= BATCH_BYTES
+                        && small(next.size)
+                        && bytes + next.size.unwrap_or(0) <= BATCH_BYTES
                 });
                 if fits {
                     pending.pop_front()
@@ -377,19 +405,16 @@ fn take_batch(
         else {
             break;
         };
-        bytes += size;
+        bytes += size.unwrap_or(0);
         batch.push((file, path, size));
     }
     batch
 }
 
 /// Has `worker` read `batch` (one file, or several small ones) and absorbs the shard; returns
-/// the events added, the files and their bytes.
-async fn read_by_worker(
-    pace: &Pace,
-    worker: &Lane,
-    batch: Vec<(File, String, u64)>,
-) -> (u64, u64, u64) {
+/// the events added, the files and their bytes. Sizes not known before are learned from the
+/// worker.
+async fn read_by_worker(pace: &Pace, worker: &Lane, batch: Vec<Handed>) -> (u64, u64, u64) {
     let engine = pace.state.engine;
     let limit = engine.decoded_size_limit();
     let deflate = engine.wants_deflated_text();
@@ -398,10 +423,22 @@ async fn read_by_worker(
         _ => worker.read_batch(&batch, limit, deflate).await,
     };
     pace.file_read();
+    let learned = read.as_ref().map_or(&[][..], |(_, sizes)| sizes.as_slice());
+    let (mut n_learned, mut bytes_learned) = (0, 0);
     let files: Vec<(&str, u64)> = batch
         .iter()
-        .map(|(_, path, size)| (path.as_str(), *size))
+        .enumerate()
+        .map(|(index, (_, path, size))| {
+            let size = size.unwrap_or_else(|| {
+                let size = learned.get(index).copied().unwrap_or(0);
+                n_learned += 1;
+                bytes_learned += size;
+                size
+            });
+            (path.as_str(), size)
+        })
         .collect();
+    pace.learn_sizes(n_learned, bytes_learned);
     let bytes = files.iter().map(|&(_, size)| size).sum();
     // Absorbing is what grows the page: the budget is checked again once the worker is done.
     if let Some(reason) = pace.over_budget() {
@@ -412,7 +449,7 @@ async fn read_by_worker(
     }
     pace.claim_page().await;
     let added = match read {
-        Ok(shard) => {
+        Ok((shard, _)) => {
             let started = now_ms();
             let added = engine.absorb_shard(&files, &shard);
             pace.absorb_ms
@@ -502,11 +539,16 @@ pub fn inputs_from_element(input: &HtmlInputElement) -> Vec<InputFile> {
     };
     (0..list.length())
         .filter_map(|index| list.get(index))
-        .map(input_from_file)
+        .enumerate()
+        .map(|(index, file)| input_from_file(file, index < SIZED_FILES))
         .collect()
 }
 
-fn input_from_file(file: File) -> InputFile {
+/// Of the files chosen at once, how many have their size read when chosen (about 0.3 s): the
+/// progress bar then moves by bytes. Past it, sizes are learned as files are read.
+const SIZED_FILES: usize = 1_000;
+
+fn input_from_file(file: File, sized: bool) -> InputFile {
     let relative = js_sys::Reflect::get(&file, &JsValue::from_str("webkitRelativePath"))
         .ok()
         .and_then(|value| value.as_string())
@@ -518,7 +560,7 @@ fn input_from_file(file: File) -> InputFile {
     };
     InputFile {
         path,
-        size: file.size() as u64,
+        size: sized.then(|| file.size() as u64),
         source: Source::Browser(file),
     }
 }
@@ -547,7 +589,10 @@ pub fn accept_drop(state: AppState, queue: LoadQueue, transfer: &DataTransfer) {
         }
     }
     spawn_local(async move {
-        let mut inputs: Vec<InputFile> = loose.into_iter().map(input_from_file).collect();
+        let mut inputs: Vec<InputFile> = loose
+            .into_iter()
+            .map(|file| input_from_file(file, true))
+            .collect();
         inputs.extend(walk(entries).await);
         load(state, queue, inputs);
     });
@@ -572,9 +617,10 @@ async fn walk(roots: Vec<FileSystemEntry>) -> Vec<InputFile> {
             }
         } else if let Ok(file) = entry_file(&entry.unchecked_into::<FileSystemFileEntry>()).await {
             let path = if path.is_empty() { file.name() } else { path };
+            let sized = inputs.len() < SIZED_FILES;
             inputs.push(InputFile {
                 path,
-                size: file.size() as u64,
+                size: sized.then(|| file.size() as u64),
                 source: Source::Browser(file),
             });
         }

@@ -49,9 +49,9 @@ pub const BATCH_BYTES: u64 = 1 << 20;
 /// each request is answered after the one before it.
 const BOOTSTRAP: &str = r"
 let previous = Promise.resolve();
-const reply = (started, shard) => {
+const reply = (started, shard, sizes) => {
   const ms = performance.now() - started;
-  postMessage({ shard, ms, memory: trailview_worker_memory() }, [shard.buffer]);
+  postMessage({ shard, ms, sizes, memory: trailview_worker_memory() }, [shard.buffer]);
 };
 const fail = (error) => postMessage({ fatal: String(error) });
 onmessage = (event) => {
@@ -65,19 +65,23 @@ onmessage = (event) => {
     return;
   }
   if (message.batch) {
+    // Read whole and side by side; a file's size is its length (asking for it first would cost
+    // a round trip to the disk per file).
     const reading = Promise.allSettled(message.batch.map((file) => file.arrayBuffer()));
     previous = previous.then(() => {
       const started = performance.now();
       return reading.then((read) => {
         const contents = read.map((one) => (one.status === 'fulfilled' ? one.value : String(one.reason)));
-        reply(started, trailview_worker_read_batch(message.paths, contents, message.sizes, message.limit, message.deflate));
+        const sizes = read.map((one) => (one.status === 'fulfilled' ? one.value.byteLength : 0));
+        reply(started, trailview_worker_read_batch(message.paths, contents, message.limit, message.deflate), sizes);
       });
     }).catch(fail);
     return;
   }
   previous = previous.then(() => {
     const started = performance.now();
-    reply(started, trailview_worker_read(message.file, message.path, message.limit, message.deflate));
+    const shard = trailview_worker_read(message.file, message.path, message.limit, message.deflate);
+    reply(started, shard, [message.file.size]);
   }).catch(fail);
 };
 ";
@@ -200,8 +204,8 @@ impl Lane {
         self.memory.get()
     }
 
-    /// Has the worker read `file` and returns the shard, for `Dataset::absorb_shard`; with
-    /// `deflate`, the records' text comes deflated. Reads given while others are in flight
+    /// Has the worker read `file` and returns the shard, for `Dataset::absorb_shard`, and the
+    /// file's size; with `deflate`, the records' text comes deflated. Reads given while others are in flight
     /// queue up in the worker, so it can start the next file while the page absorbs the last.
     pub async fn read(
         &self,
@@ -209,21 +213,22 @@ impl Lane {
         path: &str,
         limit_bytes: usize,
         deflate: bool,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<(Vec<u8>, Vec<u64>), String> {
         let message = Object::new();
         let _ = Reflect::set(&message, &"file".into(), file);
         let _ = Reflect::set(&message, &"path".into(), &path.into());
         self.request(&message, limit_bytes, deflate).await
     }
 
-    /// Has the worker read several small files (`(file, path, size)`, at most [`BATCH_FILES`])
-    /// side by side and returns one shard holding them all, in the order given.
-    pub async fn read_batch(
+    /// Has the worker read several small files (`(file, path, _)`, at most [`BATCH_FILES`]), whole
+    /// and side by side, and returns one shard holding them all, in the order given, and their
+    /// sizes.
+    pub async fn read_batch<T>(
         &self,
-        files: &[(File, String, u64)],
+        files: &[(File, String, T)],
         limit_bytes: usize,
         deflate: bool,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<(Vec<u8>, Vec<u64>), String> {
         let message = Object::new();
         let batch: js_sys::Array = files
             .iter()
@@ -233,13 +238,8 @@ impl Lane {
             .iter()
             .map(|(_, path, _)| JsValue::from_str(path))
             .collect();
-        let sizes: js_sys::Array = files
-            .iter()
-            .map(|&(_, _, size)| JsValue::from_f64(size as f64))
-            .collect();
         let _ = Reflect::set(&message, &"batch".into(), &batch);
         let _ = Reflect::set(&message, &"paths".into(), &paths);
-        let _ = Reflect::set(&message, &"sizes".into(), &sizes);
         self.request(&message, limit_bytes, deflate).await
     }
 
@@ -249,7 +249,7 @@ impl Lane {
         message: &Object,
         limit_bytes: usize,
         deflate: bool,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<(Vec<u8>, Vec<u64>), String> {
         if let Some(reason) = self.broken() {
             return Err(reason);
         }
@@ -282,7 +282,17 @@ impl Lane {
         {
             self.busy_ms.set(self.busy_ms.get() + ms);
         }
-        Ok(shard.to_vec())
+        let sizes = Reflect::get(&reply, &"sizes".into())
+            .ok()
+            .and_then(|sizes| sizes.dyn_into::<js_sys::Array>().ok())
+            .map(|sizes| {
+                sizes
+                    .iter()
+                    .map(|size| size.as_f64().unwrap_or(0.0) as u64)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok((shard.to_vec(), sizes))
     }
 }
 

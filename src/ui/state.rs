@@ -41,8 +41,10 @@ pub struct Progress {
     pub files_total: u64,
     /// Bytes read in this batch.
     pub bytes_done: u64,
-    /// Bytes in this batch.
+    /// Bytes in this batch, of the files whose size is known.
     pub bytes_total: u64,
+    /// Files of this batch whose size is not known yet (learned as they are read).
+    pub unsized_files: u64,
     /// Events kept so far in this batch.
     pub events: u64,
 }

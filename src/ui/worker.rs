@@ -33,28 +33,20 @@ pub fn read_file(file: &File, path: &str, limit_bytes: f64, deflate: bool) -> Ui
     Uint8Array::from(shard.as_slice())
 }
 
-/// Reads a batch of small files already read by the worker: `contents[i]` is the
-/// `ArrayBuffer` of `paths[i]` (of `sizes[i]` bytes), or the text of why the browser could not
-/// read it. Returns one shard holding every file's report and records, in the order given.
-pub fn read_batch(
-    paths: &Array,
-    contents: &Array,
-    sizes: &Array,
-    limit_bytes: f64,
-    deflate: bool,
-) -> Uint8Array {
+/// Reads a batch of files the worker has read whole: `contents[i]` is the `ArrayBuffer` of
+/// `paths[i]`, or the text of why the browser could not read it. Returns one shard holding
+/// every file's report and records, in the order given.
+pub fn read_batch(paths: &Array, contents: &Array, limit_bytes: f64, deflate: bool) -> Uint8Array {
     let mut dataset = shard_dataset(limit_bytes, deflate);
     for (index, path) in paths.iter().enumerate() {
-        let index = index as u32;
         let path = path.as_string().unwrap_or_default();
-        let content = contents.get(index);
+        let content = contents.get(index as u32);
         if let Some(buffer) = content.dyn_ref::<ArrayBuffer>() {
             dataset.ingest_file(&path, &Uint8Array::new(buffer).to_vec());
         } else {
-            let size = sizes.get(index).as_f64().unwrap_or(0.0);
             dataset.reject_file(
                 &path,
-                size as u64,
+                0,
                 &format!(
                     "the browser could not read the file: {}",
                     describe(&content)

@@ -1102,11 +1102,25 @@ test('20. a folder of thousands of small files (as trails are written, every fiv
     file: `AWSLogs/${file}`,
     records: JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, file)))).Records.length,
   }));
+  const sizes = Object.fromEntries(perFile.map(({ file }) => [file, fs.statSync(path.join(dir, file.slice('AWSLogs/'.length))).size]));
+  const allBytes = Object.values(sizes).reduce((sum, size) => sum + size, 0);
+  // The page alone reads them too, learning the sizes it did not ask for when they were chosen.
+  await page.goto(`${session.url}?workers=0`);
+  await page.locator(testid('demo-button')).waitFor({ state: 'visible' });
+  await uploadFolder(page, dir);
+  await waitForLoad(page, summary.files);
+  const alone = await eventually(() => snapshot(page), (s) => s.stats.events === summary.events);
+  assert.equal(alone.stats.events, summary.events, 'the page alone: stat-events');
+  assert.equal(Number(await page.getAttribute(testid('load-summary'), 'data-bytes')), allBytes, 'the page alone: bytes read');
+
   await page.goto(`${session.url}?workers=2`);
   await page.locator(testid('demo-button')).waitFor({ state: 'visible' });
   await uploadFolder(page, dir);
   await waitForLoad(page, summary.files);
   const shot = await eventually(() => snapshot(page), (s) => s.stats.events === summary.events);
+  assert.deepEqual(shot.stats, alone.stats, 'the same totals with 2 workers as on the page alone');
+  // More files than have their size asked when chosen: the rest are learned as they are read.
+  assert.equal(Number(await page.getAttribute(testid('load-summary'), 'data-bytes')), allBytes, 'bytes read');
   assert.equal(shot.stats.events, summary.events, "stat-events is the generator's count");
   assert.equal(shot.stats.files, summary.files, 'stat-files');
   assert.equal(shot.stats.errors, summary.errors, 'stat-errors');
@@ -1132,6 +1146,7 @@ test('20. a folder of thousands of small files (as trails are written, every fiv
   assert.equal(found.rows.length, 1, 'one file matches its own name');
   assert.equal(found.rows[0].file, wanted.file);
   assert.equal(Number(found.rows[0].events), wanted.records);
+  assert.equal(Number(await page.locator(testid('file-row')).getAttribute('data-size')), sizes[wanted.file], 'its size, learned by the worker');
   assert.equal(await more.count(), 0, 'no "showing" line when every match is drawn');
   await page.locator(testid('file-search')).fill('');
   await page.locator(testid('problems-only')).check();
