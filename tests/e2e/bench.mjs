@@ -2,12 +2,15 @@
 // Chromium and measures, in the page, what a user waits for. Not a test: the figures vary
 // with the machine and its load; compare them within one run or one machine.
 //
-//   npm run bench -- [--events 100000,1000000] [--runs 3] [--json PATH]
+//   npm run bench -- [--events 100000,1000000] [--runs 3] [--workers 2,0] [--per-file MIN-MAX] [--json PATH]
 //   (or EVENTS=… RUNS=… npm run bench; TRAILVIEW_DIST=<dir> serves another build than dist/)
 //
 // For each size N, the corpus is made once by `cargo run --release --no-default-features --bin
 // trailview-gen -- --events N --seed 1 --out target/bench-corpus/N` (its JSON summary of counts
 // is kept as summary.json beside AWSLogs/, and the folder is reused while that file exists).
+// With --per-file MIN-MAX, every file holds MIN to MAX records (the generator's --min, --max;
+// by default 1,000 to 5,000), in target/bench-corpus/N-per-MIN-MAX: real trails are written
+// every five minutes per region, often as many small files.
 // Then, RUNS times in a fresh tab, AWSLogs/ is chosen through the folder input and the page
 // reports, timed from just before the files are handed to it:
 //   - first partial dashboard: stat-events first shows a count above 0;
@@ -35,7 +38,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO, distDir, distExists, launch } from './harness.mjs';
 
-const USAGE = 'usage: node bench.mjs [--events N[,N…]] [--runs R] [--workers W[,W…]] [--json PATH]  (env EVENTS, RUNS, WORKERS, TRAILVIEW_DIST; workers: the page\'s ?workers=, 0 reads on the page, default one per core)';
+const USAGE = 'usage: node bench.mjs [--events N[,N…]] [--runs R] [--workers W[,W…]] [--per-file MIN-MAX] [--json PATH]  (env EVENTS, RUNS, WORKERS, TRAILVIEW_DIST; workers: the page\'s ?workers=, 0 reads on the page, default one per core)';
 const CORPUS_ROOT = path.join(REPO, 'target', 'bench-corpus');
 const DEFAULT_JSON = path.join(REPO, 'target', 'bench-browser.json');
 const REPETITIONS = 15;
@@ -50,7 +53,7 @@ const operationTimeout = (events) => 30_000 + events * 0.06;
 // Options
 
 function parseOptions(argv, env) {
-  const options = { sizes: env.EVENTS || '100000', runs: env.RUNS || '3', workers: env.WORKERS || '', json: DEFAULT_JSON };
+  const options = { sizes: env.EVENTS || '100000', runs: env.RUNS || '3', workers: env.WORKERS || '', perFile: null, json: DEFAULT_JSON };
   for (let at = 0; at < argv.length; at += 2) {
     const [flag, value] = [argv[at], argv[at + 1]];
     if (flag === '--help' || flag === '-h') {
@@ -61,6 +64,11 @@ function parseOptions(argv, env) {
     if (flag === '--events') options.sizes = value;
     else if (flag === '--runs') options.runs = value;
     else if (flag === '--workers') options.workers = value;
+    else if (flag === '--per-file') {
+      const match = /^(\d+)-(\d+)$/.exec(value);
+      if (!match || Number(match[1]) < 1 || Number(match[1]) > Number(match[2])) throw new Error(`--per-file: not MIN-MAX: ${value}\n${USAGE}`);
+      options.perFile = { min: Number(match[1]), max: Number(match[2]) };
+    }
     else if (flag === '--json') options.json = path.resolve(value);
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
@@ -71,7 +79,7 @@ function parseOptions(argv, env) {
       if (!/^\d+$/.test(count)) throw new Error(`--workers: not a count: ${count}\n${USAGE}`);
       return Number(count);
     });
-  return { sizes, runs: positiveInteger(options.runs, '--runs'), workers, json: options.json };
+  return { sizes, runs: positiveInteger(options.runs, '--runs'), workers, perFile: options.perFile, json: options.json };
 }
 
 function positiveInteger(text, flag) {
@@ -84,8 +92,8 @@ function positiveInteger(text, flag) {
 // Corpus
 
 /** The generated folder for `events` events and the generator's summary of it. */
-function ensureCorpus(events) {
-  const dir = path.join(CORPUS_ROOT, String(events));
+function ensureCorpus(events, perFile) {
+  const dir = path.join(CORPUS_ROOT, perFile ? `${events}-per-${perFile.min}-${perFile.max}` : String(events));
   const summaryPath = path.join(dir, 'summary.json');
   if (!fs.existsSync(summaryPath)) {
     fs.rmSync(dir, { recursive: true, force: true }); // an interrupted generation
@@ -93,6 +101,7 @@ function ensureCorpus(events) {
     const stdout = execFileSync('cargo', [
       'run', '--release', '--no-default-features', '--bin', 'trailview-gen', '--',
       '--events', String(events), '--seed', '1', '--out', dir,
+      ...(perFile ? ['--min', String(perFile.min), '--max', String(perFile.max)] : []),
     ], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
     const summary = JSON.parse(stdout.trim().split('\n').at(-1));
     fs.writeFileSync(summaryPath, `${JSON.stringify(summary)}\n`);
@@ -445,7 +454,7 @@ async function main() {
     throw new Error(`no built page at ${path.join(distDir(), 'index.html')}: build it first, at the repository root:\n`
       + '  source scripts/setup.sh && trunk build --release\n(or point TRAILVIEW_DIST at a built page)');
   }
-  const corpora = options.sizes.map(ensureCorpus);
+  const corpora = options.sizes.map((events) => ensureCorpus(events, options.perFile));
   const session = await launch();
   const results = [];
   let chromium;
