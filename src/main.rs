@@ -1,4 +1,4 @@
-//! The wasm entry point: install the panic hook and mount the app, plus the two functions a
+//! The wasm entry point: install the panic hook and mount the app, plus the functions a
 //! reader-pool worker calls (exported from the binary, so the linker keeps them).
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -1,6 +1,7 @@
 //! Getting files into the engine: the file and folder inputs, dropped files and folders (walked
-//! recursively), and the built-in demo. One lane per pool worker takes files from the queue as
-//! its worker frees up: the worker reads the file and the page absorbs its shard. Without
+//! recursively), and the built-in demo. Two lanes per pool worker take files from the queue as
+//! their worker frees up (small files in batches): the worker reads them and the page absorbs
+//! the shard. Without
 //! workers (or for the demo and very large files) the page reads a file itself, in slices of
 //! [`SLICE_BYTES`] (a file is never held whole), yielding to the browser every few milliseconds
 //! of work so the page stays responsive and the progress bar moves.
@@ -480,9 +481,7 @@ async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
         if offset > 0 {
             if let Some(reason) = pace.over_budget() {
                 let reason = format!("loading stopped at byte {offset} of this file: {reason}");
-                let last = engine.end_file(Some(&reason));
-                pace.step(size - offset, last, 0).await;
-                return added + last;
+                return added + end_early(pace, size - offset, &reason).await;
             }
         }
         let end = (offset + SLICE_BYTES).min(size);
@@ -502,10 +501,7 @@ async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
             Err(error) => {
                 let reason =
                     format!("the browser could not read the file past byte {offset}: {error}");
-                let last = engine.end_file(Some(&reason));
-                pace.file_read();
-                pace.step(size - offset, last, 0).await;
-                return added + last;
+                return added + end_early(pace, size - offset, &reason).await;
             }
         };
         if offset == 0 {
@@ -522,6 +518,15 @@ async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
         }
         pace.step(bytes.len() as u64, events, 0).await;
     }
+}
+
+/// Ends the file the page is reading before its last `unread` bytes, keeping what was read and
+/// saying why; returns the events its last piece added.
+async fn end_early(pace: &Pace, unread: u64, reason: &str) -> u64 {
+    let last = pace.state.engine.end_file(Some(reason));
+    pace.file_read();
+    pace.step(unread, last, 0).await;
+    last
 }
 
 /// Milliseconds from the page's time origin.

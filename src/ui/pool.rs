@@ -205,8 +205,9 @@ impl Lane {
     }
 
     /// Has the worker read `file` and returns the shard, for `Dataset::absorb_shard`, and the
-    /// file's size; with `deflate`, the records' text comes deflated. Reads given while others are in flight
-    /// queue up in the worker, so it can start the next file while the page absorbs the last.
+    /// file's size; with `deflate`, the records' text comes deflated. Reads given while others
+    /// are in flight queue up in the worker, so it can start the next file while the page
+    /// absorbs the last.
     pub async fn read(
         &self,
         file: &File,

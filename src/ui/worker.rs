@@ -1,6 +1,7 @@
 //! What runs inside a pool worker: the same WebAssembly module as the page, instantiated again
-//! in the worker, reading one `File` at a time with `FileReaderSync` (workers may block) into a
-//! [`Dataset::for_shards`] and handing back the shard. No Leptos runs here.
+//! in the worker, reading a `File` with `FileReaderSync` in slices (workers may block), or a
+//! batch of small files the worker script has read whole, into a [`Dataset::for_shards`] and
+//! handing back the shard. No Leptos runs here.
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use wasm_bindgen::JsCast;
@@ -20,17 +21,10 @@ pub fn read_file(file: &File, path: &str, limit_bytes: f64, deflate: bool) -> Ui
     let mut dataset = shard_dataset(limit_bytes, deflate);
     let size = file.size();
     match FileReaderSync::new() {
-        Err(error) => {
-            dataset.reject_file(
-                path,
-                size as u64,
-                &format!("the browser could not read the file: {}", describe(&error)),
-            );
-        }
-        Ok(reader) => read_slices(&mut dataset, &reader, file, path),
+        Err(error) => unreadable(&mut dataset, path, size as u64, &describe(&error)),
+        Ok(reader) => read_slices(&mut dataset, &reader, file, path, size),
     }
-    let shard = dataset.take_shard();
-    Uint8Array::from(shard.as_slice())
+    Uint8Array::from(dataset.take_shard().as_slice())
 }
 
 /// Reads a batch of files the worker has read whole: `contents[i]` is the `ArrayBuffer` of
@@ -44,14 +38,7 @@ pub fn read_batch(paths: &Array, contents: &Array, limit_bytes: f64, deflate: bo
         if let Some(buffer) = content.dyn_ref::<ArrayBuffer>() {
             dataset.ingest_file(&path, &Uint8Array::new(buffer).to_vec());
         } else {
-            dataset.reject_file(
-                &path,
-                0,
-                &format!(
-                    "the browser could not read the file: {}",
-                    describe(&content)
-                ),
-            );
+            unreadable(&mut dataset, &path, 0, &describe(&content));
         }
     }
     Uint8Array::from(dataset.take_shard().as_slice())
@@ -65,8 +52,17 @@ fn shard_dataset(limit_bytes: f64, deflate: bool) -> Dataset {
     dataset
 }
 
-fn read_slices(dataset: &mut Dataset, reader: &FileReaderSync, file: &File, path: &str) {
-    let size = file.size();
+/// Lists a file the browser would not read, saying why.
+fn unreadable(dataset: &mut Dataset, path: &str, size_bytes: u64, why: &str) {
+    dataset.reject_file(
+        path,
+        size_bytes,
+        &format!("the browser could not read the file: {why}"),
+    );
+}
+
+/// Reads `file` (of `size` bytes) in slices of [`SLICE_BYTES`].
+fn read_slices(dataset: &mut Dataset, reader: &FileReaderSync, file: &File, path: &str, size: f64) {
     let mut offset = 0.0;
     loop {
         let end = (offset + SLICE_BYTES).min(size);
@@ -76,11 +72,7 @@ fn read_slices(dataset: &mut Dataset, reader: &FileReaderSync, file: &File, path
         let bytes = match slice {
             Ok(buffer) => Uint8Array::new(&buffer).to_vec(),
             Err(error) if offset == 0.0 => {
-                dataset.reject_file(
-                    path,
-                    size as u64,
-                    &format!("the browser could not read the file: {}", describe(&error)),
-                );
+                unreadable(dataset, path, size as u64, &describe(&error));
                 return;
             }
             Err(error) => {
