@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo bench --no-default-features --bench query_latency -- --events 100000 [--runs 3]
-//!     [--iterations 20] [--seed 1] [--json PATH]
+//!     [--iterations 20] [--seed 1] [--json PATH] [--parts EVENTS]
 //! ```
 //!
 //! Each run generates the corpus file by file with `analytics::generate` (never holding it
@@ -12,6 +12,11 @@
 //! times) and the dashboard (`Dataset::dashboard`) for the full selection and a narrow one.
 //! Prints a table, then one JSON document (to `--json PATH`, else to stdout). With several
 //! runs the summary takes the median of each figure over the runs.
+//!
+//! With `--parts EVENTS`, the corpus is also ingested into a second dataset whose index is
+//! built as the page's workers build it: jobs of EVENTS events packed (`Dataset::index_job`),
+//! indexed apart (`index_part`) and merged (`Dataset::merge_index_part`), each step timed, and
+//! every query is checked to select the same events from both indexes.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -29,8 +34,7 @@ use crate::flags::Flags;
 #[path = "../src/bin/trailview-gen/flags.rs"]
 mod flags;
 
-const USAGE: &str =
-    "usage: query_latency [--events N] [--runs N] [--iterations N] [--seed S] [--json PATH]";
+const USAGE: &str = "usage: query_latency [--events N] [--runs N] [--iterations N] [--seed S] [--json PATH] [--parts EVENTS]";
 
 struct Config {
     events: u64,
@@ -38,6 +42,8 @@ struct Config {
     runs: usize,
     iterations: usize,
     json: Option<PathBuf>,
+    /// Events per index job, when the index is also built in parts.
+    parts: Option<usize>,
 }
 
 fn parse_args() -> Result<Config, String> {
@@ -47,6 +53,7 @@ fn parse_args() -> Result<Config, String> {
         runs: 1,
         iterations: 20,
         json: None,
+        parts: None,
     };
     let mut flags = Flags::from_env(USAGE);
     while let Some(flag) = flags.next_flag() {
@@ -61,6 +68,7 @@ fn parse_args() -> Result<Config, String> {
             "--runs" => config.runs = count(&mut flags)?,
             "--iterations" => config.iterations = count(&mut flags)?,
             "--json" => config.json = Some(PathBuf::from(flags.value(&flag)?)),
+            "--parts" => config.parts = Some(count(&mut flags)?),
             _ => return Err(flags.unknown(&flag)),
         }
     }
@@ -214,8 +222,27 @@ struct RunFigures {
     index_seconds: f64,
     search_memory_bytes: usize,
     search_bytes_per_event: f64,
+    /// The index built in parts, when asked for.
+    parts: Option<PartsFigures>,
     queries: Vec<QueryFigures>,
     dashboards: Vec<DashboardFigures>,
+}
+
+/// The index built as the page's workers build it: packed, indexed apart, merged.
+#[derive(Debug, Clone, Serialize)]
+struct PartsFigures {
+    job_events: usize,
+    jobs: usize,
+    /// Packing the jobs' text (the page).
+    pack_seconds: f64,
+    /// Indexing the jobs and encoding the parts (the workers).
+    index_seconds: f64,
+    /// Merging the parts (the page).
+    merge_seconds: f64,
+    /// The longest single merge.
+    max_merge_ms: f64,
+    job_bytes: usize,
+    part_bytes: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -334,10 +361,61 @@ fn time<T>(iterations: usize, mut work: impl FnMut() -> T) -> (T, Stats) {
     (result, stats(&mut samples))
 }
 
+/// Builds `dataset`'s index in jobs of `job_events` events, timing each step, and checks it
+/// selects what `indexed` (the same files, indexed in place) selects.
+#[allow(clippy::disallowed_methods)] // timing, as above
+fn index_in_parts(
+    dataset: &mut Dataset,
+    job_events: usize,
+    indexed: &Dataset,
+    queries: &[NamedQuery],
+) -> PartsFigures {
+    let mut figures = PartsFigures {
+        job_events,
+        jobs: 0,
+        pack_seconds: 0.0,
+        index_seconds: 0.0,
+        merge_seconds: 0.0,
+        max_merge_ms: 0.0,
+        job_bytes: 0,
+        part_bytes: 0,
+    };
+    loop {
+        let started = Instant::now();
+        let Some((_, job)) = dataset.index_job(dataset.index_progress().0, job_events) else {
+            break;
+        };
+        figures.pack_seconds += started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        let part = trailview::analytics::index_part(&job);
+        figures.index_seconds += started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        let merged = dataset.merge_index_part(&part);
+        let took = started.elapsed().as_secs_f64();
+        assert!(merged.is_ok(), "a part does not merge: {merged:?}");
+        figures.merge_seconds += took;
+        figures.max_merge_ms = figures.max_merge_ms.max(took * 1e3);
+        figures.jobs += 1;
+        figures.job_bytes += job.len();
+        figures.part_bytes += part.len();
+    }
+    assert_eq!(dataset.index_progress(), indexed.index_progress());
+    for named in queries {
+        assert_eq!(
+            dataset.select(&named.query).ids(),
+            indexed.select(&named.query).ids(),
+            "{}: the index built in parts selects otherwise",
+            named.name
+        );
+    }
+    figures
+}
+
 /// One run: generate and ingest, index, then the queries and dashboards.
 #[allow(clippy::disallowed_methods)] // timing, as above
 fn run(config: &Config, queries: &[NamedQuery]) -> (RunFigures, GenSummary) {
     let mut dataset = Dataset::default();
+    let mut by_parts = config.parts.map(|_| Dataset::default());
     let mut corpus = generate(&GenSpec::new(config.events, config.seed));
     let mut generating = Duration::ZERO;
     let mut ingesting = Duration::ZERO;
@@ -348,6 +426,12 @@ fn run(config: &Config, queries: &[NamedQuery]) -> (RunFigures, GenSummary) {
         let started = Instant::now();
         dataset.ingest_file(&file.path, &file.bytes);
         ingesting += started.elapsed();
+        if let Some(by_parts) = &mut by_parts {
+            by_parts.ingest_file(&file.path, &file.bytes);
+        }
+    }
+    if let Some(by_parts) = &mut by_parts {
+        by_parts.commit();
     }
     let started = Instant::now();
     dataset.commit();
@@ -364,6 +448,11 @@ fn run(config: &Config, queries: &[NamedQuery]) -> (RunFigures, GenSummary) {
     dataset.prepare_search();
     let index_seconds = started.elapsed().as_secs_f64();
     let search_memory_bytes = dataset.search_memory_bytes();
+    let parts = by_parts
+        .as_mut()
+        .zip(config.parts)
+        .map(|(by_parts, job_events)| index_in_parts(by_parts, job_events, &dataset, queries));
+    drop(by_parts);
 
     let figures: Vec<QueryFigures> = queries
         .iter()
@@ -415,6 +504,7 @@ fn run(config: &Config, queries: &[NamedQuery]) -> (RunFigures, GenSummary) {
         index_seconds,
         search_memory_bytes,
         search_bytes_per_event: search_memory_bytes as f64 / events.max(1.0),
+        parts,
         queries: figures,
         dashboards,
     };
@@ -444,6 +534,13 @@ fn median_run(runs: &[RunFigures]) -> RunFigures {
         index_seconds: of(&|run| run.index_seconds),
         search_memory_bytes: first.search_memory_bytes,
         search_bytes_per_event: first.search_bytes_per_event,
+        parts: first.parts.as_ref().map(|parts| PartsFigures {
+            pack_seconds: of(&|run| run.parts.as_ref().map_or(0.0, |p| p.pack_seconds)),
+            index_seconds: of(&|run| run.parts.as_ref().map_or(0.0, |p| p.index_seconds)),
+            merge_seconds: of(&|run| run.parts.as_ref().map_or(0.0, |p| p.merge_seconds)),
+            max_merge_ms: of(&|run| run.parts.as_ref().map_or(0.0, |p| p.max_merge_ms)),
+            ..parts.clone()
+        }),
         queries: first
             .queries
             .iter()
@@ -492,6 +589,20 @@ fn table(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
         m.search_memory_bytes as f64 / 1e6,
         m.search_bytes_per_event
     )?;
+    if let Some(parts) = &m.parts {
+        writeln!(
+            out,
+            "index in {} parts of {} events: pack {:.2} s, index apart {:.2} s, merge {:.2} s (longest {:.1} ms); {:.0} MB of text out, {:.0} MB of parts back",
+            parts.jobs,
+            parts.job_events,
+            parts.pack_seconds,
+            parts.index_seconds,
+            parts.merge_seconds,
+            parts.max_merge_ms,
+            parts.job_bytes as f64 / 1e6,
+            parts.part_bytes as f64 / 1e6
+        )?;
+    }
     if let Some(rss) = report.peak_rss_bytes {
         writeln!(out, "peak RSS: {:.0} MB", rss as f64 / 1e6)?;
     }

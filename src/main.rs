@@ -32,6 +32,13 @@ pub fn trailview_worker_read_batch(
     trailview::ui::worker::read_batch(paths, contents, limit, deflate)
 }
 
+/// In a pool worker: indexes a job of records' text the page sent and returns the index part
+/// (see `ui::worker`).
+#[wasm_bindgen]
+pub fn trailview_worker_index(job: &[u8]) -> js_sys::Uint8Array {
+    trailview::ui::worker::index(job)
+}
+
 /// In a pool worker: the size of its WebAssembly memory, in bytes.
 #[wasm_bindgen]
 pub fn trailview_worker_memory() -> f64 {

@@ -26,6 +26,7 @@ pub use aggregate::timeline::{Bucket, Timeline};
 pub use aggregate::top::{TopItem, TopList};
 pub use aggregate::totals::Totals;
 pub use explore::facets::{FacetField, FacetValues};
+pub use explore::index_part;
 pub use explore::related::Related;
 pub use explore::table::{column_label, Sort, TableRow, DEFAULT_COLUMNS};
 pub use export::{export_file_name, ExportFormat};
@@ -570,11 +571,7 @@ impl Dataset {
     /// the text needs it: see [`search::TermIndex::add_text`]).
     fn index_event(&mut self, event_idx: u32) {
         let raw = self.store.raw(event_idx);
-        if self.search.add_text(event_idx, &raw).is_none() {
-            if let Ok(record) = serde_json::from_str::<serde_json::Value>(&raw) {
-                self.search.add(event_idx, &record);
-            }
-        }
+        self.search.add_record_text(event_idx, &raw);
     }
 
     /// One stored record, parsed.

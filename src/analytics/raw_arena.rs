@@ -209,6 +209,122 @@ impl RawArena {
     }
 }
 
+impl RawArena {
+    /// The text of records `first..end` packed as one buffer for [`PackedTexts`] (elsewhere, in a
+    /// worker): the blocks holding them as they are kept, plain or deflated, and each record's
+    /// place. Records past the arena's end are left out.
+    pub fn pack(&self, first: u32, end: u32) -> Vec<u8> {
+        let spans = self
+            .spans
+            .get(first as usize..(end as usize).min(self.spans.len()))
+            .unwrap_or_default();
+        let low = spans.iter().map(|span| span.block).min().unwrap_or(0);
+        let high = spans.iter().map(|span| span.block + 1).max().unwrap_or(0);
+        let mut out = Vec::new();
+        out.extend_from_slice(PACK_MAGIC);
+        for number in [first, spans.len() as u32, high.saturating_sub(low)] {
+            out.extend_from_slice(&number.to_le_bytes());
+        }
+        for block in self
+            .blocks
+            .get(low as usize..high as usize)
+            .unwrap_or_default()
+        {
+            let (kind, bytes) = match block {
+                Block::Plain(text) => (0, text.as_bytes()),
+                Block::Deflated(bytes) => (1, bytes.as_slice()),
+            };
+            out.push(kind);
+            out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+            out.extend_from_slice(bytes);
+        }
+        for span in spans {
+            for number in [span.block - low, span.start, span.len] {
+                out.extend_from_slice(&number.to_le_bytes());
+            }
+        }
+        out
+    }
+}
+
+const PACK_MAGIC: &[u8; 4] = b"TVJ1";
+
+/// Records' text packed by [`RawArena::pack`], read back.
+#[derive(Debug)]
+pub struct PackedTexts<'a> {
+    /// The id of the first record.
+    pub first: u32,
+    blocks: Vec<Cow<'a, str>>,
+    spans: Vec<Span>,
+}
+
+impl<'a> PackedTexts<'a> {
+    /// Reads a packed buffer; `None` when it does not decode (a block that is not UTF-8 or does
+    /// not inflate, a place outside its block).
+    pub fn decode(bytes: &'a [u8]) -> Option<Self> {
+        let mut rest = bytes.strip_prefix(PACK_MAGIC)?;
+        let number = |rest: &mut &'a [u8]| -> Option<u32> {
+            let (head, tail) = rest.split_first_chunk::<4>()?;
+            *rest = tail;
+            Some(u32::from_le_bytes(*head))
+        };
+        let first = number(&mut rest)?;
+        let count = number(&mut rest)? as usize;
+        let n_blocks = number(&mut rest)? as usize;
+        let mut blocks = Vec::with_capacity(n_blocks.min(rest.len()));
+        for _ in 0..n_blocks {
+            let (&kind, tail) = rest.split_first()?;
+            rest = tail;
+            let len = number(&mut rest)? as usize;
+            let body = rest.get(..len)?;
+            rest = rest.get(len..)?;
+            blocks.push(match kind {
+                0 => Cow::Borrowed(std::str::from_utf8(body).ok()?),
+                1 => {
+                    let mut text = String::with_capacity(BLOCK_BYTES);
+                    DeflateDecoder::new(body).read_to_string(&mut text).ok()?;
+                    Cow::Owned(text)
+                }
+                _ => return None,
+            });
+        }
+        let mut spans = Vec::with_capacity(count.min(rest.len() / 12));
+        for _ in 0..count {
+            let span = Span {
+                block: number(&mut rest)?,
+                start: number(&mut rest)?,
+                len: number(&mut rest)?,
+            };
+            let text = blocks.get(span.block as usize)?;
+            let range =
+                span.start as usize..(span.start as usize).checked_add(span.len as usize)?;
+            text.get(range)?;
+            spans.push(span);
+        }
+        rest.is_empty().then_some(Self {
+            first,
+            blocks,
+            spans,
+        })
+    }
+
+    /// Every record, as (id, text), in order.
+    pub fn records(&self) -> impl Iterator<Item = (u32, &str)> {
+        (self.first..).zip(self.spans.iter().map(|span| {
+            let start = span.start as usize;
+            self.blocks
+                .get(span.block as usize)
+                .and_then(|text| text.get(start..start + span.len as usize))
+                .unwrap_or_default()
+        }))
+    }
+
+    /// The id after the last record.
+    pub fn end(&self) -> u32 {
+        self.first.saturating_add(self.spans.len() as u32)
+    }
+}
+
 /// A block's text deflated as the arena keeps it (fast level); `None` should writing to memory
 /// ever fail.
 pub fn deflate_text(text: &str) -> Option<Vec<u8>> {
@@ -231,6 +347,39 @@ mod tests {
             i % 13,
             i * 7919 % 100_003
         )
+    }
+
+    #[test]
+    fn packed_records_read_back_plain_or_deflated() {
+        let mut arena = RawArena::default();
+        arena.set_plain_budget(256 << 10);
+        let n = 12_000;
+        for i in 0..n {
+            arena.push(&record(i));
+        }
+        assert!(arena.deflated_bytes > 0 && arena.plain_bytes > 0);
+        for (first, end) in [
+            (0, n),
+            (0, 1),
+            (5_000, 5_001),
+            (3_000, 11_000),
+            (11_990, n + 50),
+            (n, n + 9),
+        ] {
+            let bytes = arena.pack(first as u32, end as u32);
+            let packed = PackedTexts::decode(&bytes).expect("decodes");
+            let read: Vec<(u32, String)> = packed
+                .records()
+                .map(|(id, text)| (id, text.to_owned()))
+                .collect();
+            let expected: Vec<(u32, String)> =
+                (first..end.min(n)).map(|i| (i as u32, record(i))).collect();
+            assert_eq!(read, expected, "{first}..{end}");
+            assert_eq!(packed.end(), end.min(n).max(first) as u32);
+            for cut in [0, 4, 12, bytes.len() / 2, bytes.len() - 1] {
+                assert!(PackedTexts::decode(&bytes[..cut]).is_none(), "cut at {cut}");
+            }
+        }
     }
 
     #[test]

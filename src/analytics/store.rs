@@ -393,6 +393,11 @@ impl Store {
         self.raw.get(event_idx)
     }
 
+    /// The text of events `first..end`, packed (see [`crate::analytics::raw_arena::RawArena::pack`]).
+    pub fn pack_raw(&self, first: u32, end: u32) -> Vec<u8> {
+        self.raw.pack(first, end)
+    }
+
     /// Sets how much record text is kept plain before the oldest is deflated.
     pub fn set_raw_plain_budget(&mut self, bytes: usize) {
         self.raw.set_plain_budget(bytes);

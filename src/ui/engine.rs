@@ -13,6 +13,8 @@ use crate::analytics::{
 #[derive(Clone, Copy)]
 pub struct Engine {
     dataset: StoredValue<Dataset, LocalStorage>,
+    /// Changes whenever the dataset is replaced, so work begun on the old one is not applied.
+    generation: StoredValue<u32, LocalStorage>,
 }
 
 impl Engine {
@@ -20,6 +22,7 @@ impl Engine {
     pub fn new() -> Self {
         Self {
             dataset: StoredValue::new_local(Dataset::default()),
+            generation: StoredValue::new_local(0),
         }
     }
 
@@ -115,6 +118,7 @@ impl Engine {
 
     /// Drops everything loaded.
     pub fn clear(&self) {
+        self.generation.update_value(|generation| *generation += 1);
         self.dataset.update_value(|dataset| {
             let limit = dataset.decoded_size_limit();
             *dataset = Dataset::default();
@@ -147,6 +151,30 @@ impl Engine {
                 dataset.index_progress()
             })
             .unwrap_or_default()
+    }
+
+    /// Which dataset this is: it changes when everything is cleared.
+    pub fn generation(&self) -> u32 {
+        self.generation.get_value()
+    }
+
+    /// The text of up to `max_events` events from `first` on, packed for a worker to index, and
+    /// how many events it holds.
+    pub fn index_job(&self, first: u32, max_events: usize) -> Option<(u32, Vec<u8>)> {
+        self.dataset
+            .try_with_value(|dataset| dataset.index_job(first, max_events))
+            .flatten()
+    }
+
+    /// Merges an index part a worker made; returns (indexed, total), or why it was refused.
+    pub fn merge_index_part(&self, part: &[u8]) -> Result<(u32, u32), String> {
+        self.dataset
+            .try_update_value(|dataset| {
+                dataset
+                    .merge_index_part(part)
+                    .map(|_| dataset.index_progress())
+            })
+            .unwrap_or_else(|| Err("the dataset is gone".to_owned()))
     }
 
     /// Every field of the indexed events.

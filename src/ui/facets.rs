@@ -49,7 +49,8 @@ pub fn Facets() -> impl IntoView {
     };
     view! {
         <section class="tv-card tv-facets" data-testid="facets"
-            data-indexed=move || state.index_progress.get().0 data-total=move || state.index_progress.get().1>
+            data-indexed=move || state.index_progress.get().0 data-total=move || state.index_progress.get().1
+            data-indexed-by=move || state.indexed_by.get()>
             <header class="tv-card__header">
                 <h2>"Fields"</h2>
                 <span class="tv-card__meta">{meta}</span>

@@ -1,60 +1,152 @@
 //! Builds the field index (facets, query text, path filters) in the background once a batch
-//! has loaded: in slices sized to about 12 ms each, yielding between them, so the page stays
-//! responsive and queries are answered meanwhile (events not yet indexed are read one by one).
-//! It stops at a memory budget rather than risk the tab.
+//! has loaded, so the page stays responsive and queries are answered meanwhile (events not yet
+//! indexed are read one by one). With pool workers, the workers index jobs of records' text the
+//! page sends them and the page merges the parts they return, in order, a few milliseconds at a
+//! time; without workers (or should a part be refused) the page indexes in slices of about
+//! 12 ms itself. It stops at a memory budget rather than risk the tab.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::ui::loader::now_ms;
+use crate::ui::loader::{now_ms, LoadQueue};
+use crate::ui::pool::Lane;
 use crate::ui::state::{AppState, LoadState};
 
-/// Time one slice of indexing aims at.
+/// Time one slice of indexing on the page aims at.
 const SLICE_MS: f64 = 12.0;
 
+/// Time merging one worker's part aims at: each merge is one task on the page.
+const MERGE_MS: f64 = 8.0;
+
+/// Jobs given to each worker ahead of the part being merged.
+const JOBS_PER_WORKER: usize = 2;
+
 /// Starts indexing whenever events are stored that the index lacks and no batch is loading.
-pub fn keep_indexed(state: AppState) {
+pub fn keep_indexed(state: AppState, queue: LoadQueue) {
     let running = StoredValue::new(false);
     Effect::new(move |_| {
         state.revision.track();
-        let loading = state
-            .progress
-            .with(|progress| progress.state == LoadState::Loading);
-        if loading || running.get_value() || state.index_stopped.get_untracked() {
+        if loading(state) || running.get_value() || state.index_stopped.get_untracked() {
             return;
         }
         running.set_value(true);
         spawn_local(async move {
-            let mut slice = 500usize;
-            loop {
-                // The index costs about half a KB per event; wasm32 cannot pass 4 GB, and a
-                // failed allocation would lose the tab. Past the budget, what is loaded stays
-                // usable and queries read the events not indexed one by one.
-                if crate::ui::heap::in_use_bytes() > crate::ui::heap::index_budget_bytes() {
-                    state.index_stopped.set(true);
-                    break;
-                }
-                let started = now_ms();
-                let (indexed, total) = state.engine.index_some(slice);
-                state.index_progress.set((indexed, total));
-                if indexed >= total {
-                    let page = crate::ui::pool::wasm_memory_bytes();
-                    state.memory.update(|memory| memory.0 = page);
-                    break;
-                }
-                let took = (now_ms() - started).max(0.5);
-                slice = ((slice as f64 * SLICE_MS / took) as usize).clamp(50, 50_000);
-                TimeoutFuture::new(0).await;
-                // A new batch takes the time; indexing resumes when it ends.
-                if state
-                    .progress
-                    .with_untracked(|progress| progress.state == LoadState::Loading)
-                {
-                    break;
-                }
+            let lanes = queue.pool().lanes();
+            if lanes.is_empty() || !index_in_workers(state, &lanes).await {
+                index_on_page(state).await;
+            }
+            if state
+                .index_progress
+                .with_untracked(|&(indexed, total)| indexed >= total)
+            {
+                let page = crate::ui::pool::wasm_memory_bytes();
+                state.memory.update(|memory| memory.0 = page);
             }
             running.set_value(false);
         });
     });
+}
+
+fn loading(state: AppState) -> bool {
+    state
+        .progress
+        .with_untracked(|progress| progress.state == LoadState::Loading)
+}
+
+/// Whether the page's heap is past the index budget (noted in `index_stopped` if so). The index
+/// costs about half a KB per event; wasm32 cannot pass 4 GB, and a failed allocation would lose
+/// the tab. Past the budget, what is loaded stays usable and queries read the events not
+/// indexed one by one.
+fn over_budget(state: AppState) -> bool {
+    let over = crate::ui::heap::in_use_bytes() > crate::ui::heap::index_budget_bytes();
+    if over {
+        state.index_stopped.set(true);
+    }
+    over
+}
+
+/// Indexes on the page in slices until done, over budget, or a batch starts loading.
+async fn index_on_page(state: AppState) {
+    let mut slice = 500usize;
+    loop {
+        if over_budget(state) {
+            break;
+        }
+        let started = now_ms();
+        let (indexed, total) = state.engine.index_some(slice);
+        state.indexed_by.set("page");
+        state.index_progress.set((indexed, total));
+        if indexed >= total {
+            break;
+        }
+        let took = (now_ms() - started).max(0.5);
+        slice = ((slice as f64 * SLICE_MS / took) as usize).clamp(50, 50_000);
+        TimeoutFuture::new(0).await;
+        // A new batch takes the time; indexing resumes when it ends.
+        if loading(state) {
+            break;
+        }
+    }
+}
+
+/// A job's event count and its part, on its way back.
+type Part = (
+    usize,
+    Pin<Box<dyn Future<Output = Result<Vec<u8>, String>>>>,
+);
+
+/// Has the workers index jobs of events, `JOBS_PER_WORKER` each ahead, and merges their parts
+/// in order until done, over budget, a batch starts loading or everything is cleared. Returns
+/// `false` when a worker failed or a part was refused, for the page to index the rest itself.
+async fn index_in_workers(state: AppState, lanes: &[Rc<Lane>]) -> bool {
+    let generation = state.engine.generation();
+    let mut job_events = 1_000usize;
+    let (mut next, _) = state.engine.index_some(0);
+    let mut in_flight: VecDeque<Part> = VecDeque::new();
+    let mut turn = 0usize;
+    loop {
+        while in_flight.len() < JOBS_PER_WORKER * lanes.len() {
+            let Some((events, job)) = state.engine.index_job(next, job_events) else {
+                break;
+            };
+            let Some(lane) = lanes.get(turn % lanes.len()) else {
+                break;
+            };
+            next = next.saturating_add(events);
+            turn += 1;
+            in_flight.push_back((events as usize, Box::pin(lane.index(&job))));
+        }
+        let Some((events, part)) = in_flight.pop_front() else {
+            return true;
+        };
+        let part = part.await;
+        if state.engine.generation() != generation || loading(state) || over_budget(state) {
+            return true;
+        }
+        let started = now_ms();
+        match part.and_then(|part| state.engine.merge_index_part(&part)) {
+            Ok(progress) => {
+                state.indexed_by.set("workers");
+                state.index_progress.set(progress);
+            }
+            Err(reason) => {
+                leptos::logging::warn!("indexing on the page instead: {reason}");
+                return false;
+            }
+        }
+        // Sized from the last merge's cost per event, changing by at most half or double: the
+        // cost varies with how many of a part's values are new.
+        let took = (now_ms() - started).max(0.5);
+        let sized = (events as f64 * MERGE_MS / took) as usize;
+        job_events = sized
+            .clamp(job_events / 2, job_events * 2)
+            .clamp(200, 10_000);
+        TimeoutFuture::new(0).await;
+    }
 }

@@ -104,7 +104,7 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     provide_context(queue);
     url_state::sync(state);
-    indexer::keep_indexed(state);
+    indexer::keep_indexed(state, queue);
     let dragging = RwSignal::new(false);
     let has_data = Memo::new(move |_| state.has_data());
     view! {

@@ -78,6 +78,13 @@ onmessage = (event) => {
     }).catch(fail);
     return;
   }
+  if (message.job) {
+    previous = previous.then(() => {
+      const started = performance.now();
+      reply(started, trailview_worker_index(message.job), []);
+    }).catch(fail);
+    return;
+  }
   previous = previous.then(() => {
     const started = performance.now();
     const shard = trailview_worker_read(message.file, message.path, message.limit, message.deflate);
@@ -244,13 +251,37 @@ impl Lane {
         self.request(&message, limit_bytes, deflate).await
     }
 
-    /// Posts a read request and waits for its shard.
+    /// Has the worker index a job of records' text (`Dataset::index_job`); the job is posted at
+    /// once and the returned future gives the index part. Jobs queue behind the reads given
+    /// before them, and reads behind them.
+    pub fn index(
+        self: &Rc<Self>,
+        job: &[u8],
+    ) -> impl std::future::Future<Output = Result<Vec<u8>, String>> + 'static {
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"job".into(), &Uint8Array::from(job));
+        let posted = self.post(&message, 0, false);
+        let lane = Rc::clone(self);
+        async move { lane.answer(posted).await.map(|(part, _)| part) }
+    }
+
+    /// Posts a request and waits for its reply's buffer (a shard) and sizes.
     async fn request(
         &self,
         message: &Object,
         limit_bytes: usize,
         deflate: bool,
     ) -> Result<(Vec<u8>, Vec<u64>), String> {
+        self.answer(self.post(message, limit_bytes, deflate)).await
+    }
+
+    /// Posts a request; the promise settles with the worker's reply.
+    fn post(
+        &self,
+        message: &Object,
+        limit_bytes: usize,
+        deflate: bool,
+    ) -> Result<js_sys::Promise, String> {
         if let Some(reason) = self.broken() {
             return Err(reason);
         }
@@ -264,7 +295,15 @@ impl Lane {
             self.waiting.borrow_mut().pop_back();
             return Err(describe(&error));
         }
-        let reply = JsFuture::from(promise)
+        Ok(promise)
+    }
+
+    /// The buffer (a shard or an index part) and sizes of a posted request's reply.
+    async fn answer(
+        &self,
+        posted: Result<js_sys::Promise, String>,
+    ) -> Result<(Vec<u8>, Vec<u64>), String> {
+        let reply = JsFuture::from(posted?)
             .await
             .map_err(|error| describe(&error))?;
         let shard = Reflect::get(&reply, &"shard".into())
@@ -354,7 +393,7 @@ impl Pool {
             .or_else(|| self.lanes.iter().find_map(|lane| lane.broken()))
     }
 
-    /// Milliseconds the workers have spent reading files, all together.
+    /// Milliseconds the workers have spent reading files and indexing, all together.
     pub fn busy_ms(&self) -> f64 {
         self.lanes.iter().map(|lane| lane.busy_ms.get()).sum()
     }
@@ -385,7 +424,7 @@ fn worker_script() -> Result<WorkerScript, String> {
     } else {
         let url = GLUE_URL.with(String::clone);
         let quoted = serde_json::to_string(&url).map_err(|error| error.to_string())?;
-        format!("import {{ initSync, trailview_worker_read, trailview_worker_read_batch, trailview_worker_memory }} from {quoted};\n{BOOTSTRAP}")
+        format!("import {{ initSync, trailview_worker_read, trailview_worker_read_batch, trailview_worker_index, trailview_worker_memory }} from {quoted};\n{BOOTSTRAP}")
     };
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");

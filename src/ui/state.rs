@@ -106,6 +106,8 @@ pub struct AppState {
     pub index_progress: RwSignal<(u32, u32)>,
     /// Whether indexing stopped at the memory budget.
     pub index_stopped: RwSignal<bool>,
+    /// Who built the last part of the field index: `workers` or `page`.
+    pub indexed_by: RwSignal<&'static str>,
     /// WebAssembly memory in bytes: the page's and its workers', as of the last load or the end
     /// of indexing.
     pub memory: RwSignal<(f64, f64)>,
@@ -171,6 +173,7 @@ impl AppState {
             local_time: RwSignal::new(false),
             index_progress,
             index_stopped,
+            indexed_by: RwSignal::new("page"),
             memory: RwSignal::new((0.0, 0.0)),
             progress: RwSignal::new(Progress::default()),
             last_load: RwSignal::new(None),

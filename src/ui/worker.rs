@@ -1,13 +1,14 @@
 //! What runs inside a pool worker: the same WebAssembly module as the page, instantiated again
 //! in the worker, reading a `File` with `FileReaderSync` in slices (workers may block), or a
 //! batch of small files the worker script has read whole, into a [`Dataset::for_shards`] and
-//! handing back the shard. No Leptos runs here.
+//! handing back the shard; and indexing records' text the page sent, handing back the index
+//! part. No Leptos runs here.
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use wasm_bindgen::JsCast;
 use web_sys::{File, FileReaderSync};
 
-use crate::analytics::Dataset;
+use crate::analytics::{index_part, Dataset};
 use crate::ui::pool::describe;
 
 /// How much of a file is read at a time: a file of any size is read in slices, never whole.
@@ -42,6 +43,12 @@ pub fn read_batch(paths: &Array, contents: &Array, limit_bytes: f64, deflate: bo
         }
     }
     Uint8Array::from(dataset.take_shard().as_slice())
+}
+
+/// Indexes a job of records' text made by `Dataset::index_job` and returns the part for
+/// `Dataset::merge_index_part` (empty for a job that does not decode, which merging refuses).
+pub fn index(job: &[u8]) -> Uint8Array {
+    Uint8Array::from(index_part(job).as_slice())
 }
 
 /// A dataset that keeps what it reads for a shard, with the page's per-file limit and text form.

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { ARTIFACTS, FIXTURES, REPO, distDir, distExists, launch } from './harness.mjs';
 import { byteOrder, callerOf, canonical, computeExpected, formatTime, listFiles, parseTime, TOP_LISTS } from './oracle.mjs';
 
@@ -988,6 +989,7 @@ function topTen(counts) {
 test('18. 100,000 generated events through the worker pool: the generator\'s totals, a click answered while loading, the same dashboard with 2, 1 and 0 workers', { skip, timeout: 15 * TIMEOUT }, withPage(async (page) => {
   const { dir, summary } = generatedCorpus(100_000, 11);
   assert.equal(summary.events, 100_000);
+  const indexAnswers = indexedAnswers(dir);
   const shown = {};
   for (const workers of [2, 1, 0]) {
     await page.goto(`${session.url}?workers=${workers}`);
@@ -1024,11 +1026,57 @@ test('18. 100,000 generated events through the worker pool: the generator\'s tot
     assert.equal(shot.span.start, formatTime(summary.first_event_millis), `${label}: first event`);
     assert.equal(shot.span.end, formatTime(summary.last_event_millis), `${label}: last event`);
     assert.equal(shot.buckets.reduce((sum, bucket) => sum + bucket.count, 0), summary.events, `${label}: timeline sum`);
-    shown[workers] = { stats: shot.stats, top: shot.top, span: shot.span, buckets: shot.buckets };
+    // The field index, built by the workers (in parts merged on the page) or by the page alone,
+    // lists the same fields and answers queries as counted here from the files.
+    await page.waitForFunction((events) => {
+      const facets = document.querySelector('[data-testid="facets"]');
+      return Number(facets?.getAttribute('data-total')) === events && facets.getAttribute('data-indexed') === facets.getAttribute('data-total');
+    }, summary.events, { timeout: 6 * TIMEOUT });
+    assert.equal(await page.getAttribute(testid('facets'), 'data-indexed-by'), workers > 0 ? 'workers' : 'page', `${label}: who indexed`);
+    const fields = await page.$$eval(testid('facet-field'), (items) => items.map((item) => `${item.getAttribute('data-path')} ${item.getAttribute('data-events')}`));
+    assert.ok(fields.length > 50, `${label}: ${fields.length} fields listed`);
+    for (const [wanted, held] of Object.entries(indexAnswers.fields)) {
+      assert.ok(fields.includes(`${wanted} ${held}`), `${label}: facet ${wanted} with ${held} events`);
+    }
+    const input = page.locator(testid('query-input'));
+    for (const [text, want] of Object.entries(indexAnswers.queries)) {
+      await input.fill(text);
+      await input.press('Enter');
+      const counted = await eventually(() => page.getAttribute(testid('query-count'), 'data-value'), (value) => Number(value) === want);
+      assert.equal(Number(counted), want, `${label}: ${text}`);
+    }
+    await input.press('Escape');
+    shown[workers] = { stats: shot.stats, top: shot.top, span: shot.span, buckets: shot.buckets, fields };
   }
-  assert.deepEqual(shown[1], shown[2], 'every total, top list and histogram: 1 worker as 2');
-  assert.deepEqual(shown[0], shown[2], 'every total, top list and histogram: the page alone as 2 workers');
+  assert.deepEqual(shown[1], shown[2], 'every total, top list, histogram and field: 1 worker as 2');
+  assert.deepEqual(shown[0], shown[2], 'every total, top list, histogram and field: the page alone as 2 workers');
 }));
+
+/**
+ * What the field index must answer for the records of `dir`, counted here: the events holding
+ * a few nested fields, and a few queries' counts (free text, a wildcard on a nested field, an
+ * array element, a negation).
+ */
+function indexedAnswers(dir) {
+  const records = listFiles(dir).flatMap((file) => JSON.parse(gunzipSync(fs.readFileSync(path.join(dir, file)))).Records);
+  const count = (predicate) => records.filter(predicate).length;
+  const anyString = (value, needle) => {
+    if (value === null || value === undefined || typeof value === 'boolean') return false;
+    if (typeof value === 'object') return Object.values(value).some((inner) => anyString(inner, needle));
+    return String(value).toLowerCase().includes(needle);
+  };
+  const fields = {};
+  for (const wanted of ['requestParameters.bucketName', 'resources[].ARN', 'userIdentity.sessionContext.sessionIssuer.arn', 'tlsDetails.cipherSuite']) {
+    fields[wanted] = count((r) => pathValues(r, wanted).length > 0);
+  }
+  const queries = {
+    terraform: count((r) => anyString(r, 'terraform')),
+    '{ $.requestParameters.bucketName = "*" }': count((r) => typeof r.requestParameters?.bucketName === 'string'),
+    '{ $.resources[0].ARN = "arn:aws:s3*" }': count((r) => typeof r.resources?.[0]?.ARN === 'string' && r.resources[0].ARN.startsWith('arn:aws:s3')),
+    '-errorCode:*': count((r) => r.errorCode === undefined || r.errorCode === null || typeof r.errorCode === 'object'),
+  };
+  return { fields, queries };
+}
 
 test('19. loading stops at the memory budget: the files after it are listed as not read, what loaded stays usable, and Clear makes room again', { skip, timeout: 6 * TIMEOUT }, withPage(async (page) => {
   const { dir, summary } = generatedCorpus(100_000, 11);

@@ -18,7 +18,8 @@ mod test_support;
 use serde_json::Value;
 
 use crate::analytics::query::Query;
-use crate::analytics::search::{Path, Step};
+use crate::analytics::raw_arena::PackedTexts;
+use crate::analytics::search::{Path, Step, TermIndex};
 use crate::analytics::Dataset;
 
 impl Dataset {
@@ -46,10 +47,46 @@ impl Dataset {
         self.n_searchable >= n_events
     }
 
+    /// The text of up to `max_events` stored events from `first` on, packed for
+    /// [`index_part`] to index elsewhere (a pool worker), and how many events it holds; `None`
+    /// when there is no event there.
+    pub fn index_job(&self, first: u32, max_events: usize) -> Option<(u32, Vec<u8>)> {
+        let n_events = self.store.len() as u32;
+        let end = first
+            .saturating_add(u32::try_from(max_events).unwrap_or(u32::MAX))
+            .min(n_events);
+        (first < end).then(|| (end - first, self.store.pack_raw(first, end)))
+    }
+
+    /// Adds to the search index a part [`index_part`] made of the job that starts at the first
+    /// event not yet indexed, as if [`Dataset::index_some`] had indexed those events here;
+    /// returns whether every stored event is now indexed. A part that does not decode or does
+    /// not start there is refused with the reason, and the index is left as it was.
+    pub fn merge_index_part(&mut self, part: &[u8]) -> Result<bool, String> {
+        let n_events = self.store.len() as u32;
+        let end = self.search.merge_part(part, self.n_searchable..n_events)?;
+        self.n_searchable = self.n_searchable.max(end);
+        Ok(self.n_searchable >= n_events)
+    }
+
     /// How many stored events are in the search index, and how many are stored.
     pub fn index_progress(&self) -> (u32, u32) {
         (self.n_searchable, self.store.len() as u32)
     }
+}
+
+/// Indexes the events of a job made by [`Dataset::index_job`] (in a pool worker) and returns
+/// the index part for [`Dataset::merge_index_part`]; a job that does not decode gives an empty
+/// buffer, which merging refuses.
+pub fn index_part(job: &[u8]) -> Vec<u8> {
+    let Some(texts) = PackedTexts::decode(job) else {
+        return Vec::new();
+    };
+    let mut index = TermIndex::new();
+    for (event_idx, text) in texts.records() {
+        index.add_record_text(event_idx, text);
+    }
+    index.encode_part(texts.first, texts.end())
 }
 
 /// The text a leaf is compared and shown by: a string itself, a number's or bool's JSON text

@@ -47,5 +47,24 @@ pub(super) fn selected(records: &[Value], query: &Query) -> Vec<u32> {
         "unindexed and indexed differ on {query:?}"
     );
     assert_eq!(partial, indexed, "partial and indexed differ on {query:?}");
+    // Indexed elsewhere in two parts, from text kept deflated, and merged.
+    let mut by_parts = Dataset::default();
+    by_parts.set_raw_plain_budget(0);
+    let text = json!({ "Records": records }).to_string();
+    by_parts.ingest_file("test.json", text.as_bytes());
+    by_parts.commit();
+    let half = records.len() / 2 + 1;
+    let mut first = 0;
+    while let Some((_, job)) = by_parts.index_job(first, half) {
+        let part = super::index_part(&job);
+        by_parts.merge_index_part(&part).expect("the part merges");
+        first = by_parts.index_progress().0;
+    }
+    assert_eq!(by_parts.index_progress(), dataset.index_progress());
+    let merged = by_parts.select(query).ids().to_vec();
+    assert_eq!(
+        merged, indexed,
+        "merged parts and indexed differ on {query:?}"
+    );
     indexed
 }

@@ -19,6 +19,8 @@ use super::postings::{PackedList, Postings};
 use super::walk::{Walk, WalkStep, WalkValue};
 use crate::analytics::model::intern::{table_bytes, Dictionary};
 
+mod part;
+
 /// A posting with this bit set names a list in `TermIndex::lists`; one without it is the term's
 /// only event itself, so the many terms held by one event need no allocation of their own.
 const LIST: u32 = 1 << 31;
@@ -209,6 +211,17 @@ impl TermIndex {
         added
     }
 
+    /// Indexes a stored record's text as event `event_idx`, as its parsed value would be;
+    /// text that is not JSON adds nothing (and `false` is returned).
+    pub fn add_record_text(&mut self, event_idx: u32, json: &str) -> bool {
+        match self.add_text(event_idx, json) {
+            Some(added) => added,
+            None => {
+                serde_json::from_str::<Value>(json).is_ok_and(|record| self.add(event_idx, &record))
+            }
+        }
+    }
+
     fn add_walk(&mut self, event_idx: u32, walk: &Walk) -> bool {
         if !self.begin(event_idx) {
             return false;
@@ -261,6 +274,19 @@ impl TermIndex {
 
     fn add_leaf(&mut self, node: u32, kind: Kind, text: &str, event_idx: u32) {
         let text = self.strings.intern(text);
+        self.add_term_event(node, kind, text, event_idx);
+        let general = self.nodes.get(node as usize).map_or(0, |path| path.general);
+        if let Some(general) = self.generals.get_mut(general as usize) {
+            if general.last_event != Some(event_idx) {
+                general.last_event = Some(event_idx);
+                general.leaf_events += 1;
+            }
+        }
+    }
+
+    /// Adds `event_idx` (not below any event already there) to the postings of the term
+    /// (`node`, `kind`, `text`), creating the term if new; returns the term.
+    fn add_term_event(&mut self, node: u32, kind: Kind, text: u32, event_idx: u32) -> u32 {
         let key = (node, kind, text);
         let hash = term_hash(key);
         let Self {
@@ -268,6 +294,7 @@ impl TermIndex {
         } = self;
         if let Some(&term) = term_by_key.find(hash, |&term| terms.key(term) == Some(key)) {
             self.add_posting(term, event_idx);
+            term
         } else {
             let term = terms.len() as u32;
             let posting = if event_idx < LIST {
@@ -286,13 +313,7 @@ impl TermIndex {
             if let Some(path) = self.nodes.get_mut(node as usize) {
                 path.terms.push(term);
             }
-        }
-        let general = self.nodes.get(node as usize).map_or(0, |path| path.general);
-        if let Some(general) = self.generals.get_mut(general as usize) {
-            if general.last_event != Some(event_idx) {
-                general.last_event = Some(event_idx);
-                general.leaf_events += 1;
-            }
+            term
         }
     }
 
