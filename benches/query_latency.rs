@@ -243,6 +243,8 @@ struct PartsFigures {
     max_merge_ms: f64,
     job_bytes: usize,
     part_bytes: usize,
+    /// The index's size once merged.
+    memory_bytes: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -379,6 +381,7 @@ fn index_in_parts(
         max_merge_ms: 0.0,
         job_bytes: 0,
         part_bytes: 0,
+        memory_bytes: 0,
     };
     loop {
         let started = Instant::now();
@@ -400,6 +403,7 @@ fn index_in_parts(
         figures.part_bytes += part.len();
     }
     assert_eq!(dataset.index_progress(), indexed.index_progress());
+    figures.memory_bytes = dataset.search_memory_bytes();
     for named in queries {
         assert_eq!(
             dataset.select(&named.query).ids(),
@@ -592,7 +596,7 @@ fn table(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
     if let Some(parts) = &m.parts {
         writeln!(
             out,
-            "index in {} parts of {} events: pack {:.2} s, index apart {:.2} s, merge {:.2} s (longest {:.1} ms); {:.0} MB of text out, {:.0} MB of parts back",
+            "index in {} parts of {} events: pack {:.2} s, index apart {:.2} s, merge {:.2} s (longest {:.1} ms); {:.0} MB of text out, {:.0} MB of parts back; {:.1} MB merged",
             parts.jobs,
             parts.job_events,
             parts.pack_seconds,
@@ -600,7 +604,8 @@ fn table(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
             parts.merge_seconds,
             parts.max_merge_ms,
             parts.job_bytes as f64 / 1e6,
-            parts.part_bytes as f64 / 1e6
+            parts.part_bytes as f64 / 1e6,
+            parts.memory_bytes as f64 / 1e6
         )?;
     }
     if let Some(rss) = report.peak_rss_bytes {

@@ -40,6 +40,8 @@ impl Dataset {
         let n_events = self.store.len() as u32;
         let slice = u32::try_from(max_events).unwrap_or(u32::MAX);
         let end = self.n_searchable.saturating_add(slice).min(n_events);
+        self.search
+            .reserve_ahead(n_events.saturating_sub(self.n_searchable));
         for event_idx in self.n_searchable..end {
             self.index_event(event_idx);
         }
@@ -64,6 +66,8 @@ impl Dataset {
     /// not start there is refused with the reason, and the index is left as it was.
     pub fn merge_index_part(&mut self, part: &[u8]) -> Result<bool, String> {
         let n_events = self.store.len() as u32;
+        self.search
+            .reserve_ahead(n_events.saturating_sub(self.n_searchable));
         let end = self.search.merge_part(part, self.n_searchable..n_events)?;
         self.n_searchable = self.n_searchable.max(end);
         Ok(self.n_searchable >= n_events)

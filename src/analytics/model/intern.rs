@@ -80,6 +80,25 @@ impl Dictionary {
         span(&self.arena, &self.ends, &self.wraps, id)
     }
 
+    /// Makes room for `ids` more texts of `bytes` bytes in all, so that adding them moves and
+    /// rehashes nothing already held.
+    pub fn reserve(&mut self, ids: usize, bytes: usize) {
+        self.arena.reserve(bytes);
+        self.ends.reserve(ids);
+        let Self {
+            arena,
+            ends,
+            wraps,
+            table,
+        } = self;
+        table.reserve(ids, |&id| hash_text(span(arena, ends, wraps, id)));
+    }
+
+    /// Bytes of text held.
+    pub fn text_bytes(&self) -> usize {
+        self.arena.len()
+    }
+
     /// The number of distinct strings, the empty string included.
     pub fn len(&self) -> usize {
         self.ends.len()

@@ -131,7 +131,28 @@ pub struct TermIndex {
     /// Reused by [`TermIndex::add_text`]: the record's entries, and the path node of each.
     walk: Walk,
     walk_nodes: Vec<u32>,
+    /// Where [`TermIndex::reserve_ahead`] last measured: (events added, and [`Growth`] then).
+    growth_mark: Option<(u32, Growth)>,
+    /// The tables [`TermIndex::reserve_ahead`] is still to grow, last first.
+    growth_plan: Vec<GrowthStep>,
 }
+
+/// What grows as events are added: terms, posting lists, distinct texts, bytes of text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Growth([usize; 4]);
+
+/// Room to make in one of the tables that grow with the events added.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum GrowthStep {
+    Terms(usize),
+    TermTable(usize),
+    Lists(usize),
+    /// Texts, and their bytes.
+    Strings(usize, usize),
+}
+
+/// Events added since the mark before the growth per event is trusted.
+const GROWTH_SAMPLE: u32 = 2_000;
 
 impl Default for TermIndex {
     fn default() -> Self {
@@ -149,6 +170,8 @@ impl Default for TermIndex {
             last_added: None,
             walk: Walk::default(),
             walk_nodes: Vec::new(),
+            growth_mark: None,
+            growth_plan: Vec::new(),
         }
     }
 }
@@ -197,6 +220,72 @@ impl TermIndex {
             }
         }
         true
+    }
+
+    /// Makes room for `events_ahead` more events, so that the tables grow once, early, rather
+    /// than double (rehashing or moving everything held, one long pause each at millions of
+    /// terms) as they fill. The room is what the events added since the measure began took per
+    /// event, times `events_ahead`, with a tenth more; it is made once the measure spans a
+    /// sixteenth of all the events (added and ahead), and at least [`GROWTH_SAMPLE`], so the
+    /// first events' values, new to the index, weigh little; then the measure starts again.
+    /// The four growing tables are grown one per call.
+    pub fn reserve_ahead(&mut self, events_ahead: u32) {
+        if let Some(step) = self.growth_plan.pop() {
+            self.grow(step);
+            return;
+        }
+        let added = self.n_added();
+        let now = Growth([
+            self.terms.len(),
+            self.lists.len(),
+            self.strings.len(),
+            self.strings.text_bytes(),
+        ]);
+        let Some((mark_added, mark)) = self.growth_mark else {
+            self.growth_mark = Some((added, now));
+            return;
+        };
+        let sampled = added.saturating_sub(mark_added);
+        if sampled < GROWTH_SAMPLE.max(added.saturating_add(events_ahead) / 16) {
+            return;
+        }
+        self.growth_mark = Some((added, now));
+        let ahead = |field: usize| {
+            let grown = now.0[field].saturating_sub(mark.0[field]) as f64;
+            (grown / f64::from(sampled) * f64::from(events_ahead) * 1.1) as usize
+        };
+        // Each table's growth is a pause of its own; together they would make one long one,
+        // so one grows now and the others at the next calls.
+        self.growth_plan = vec![
+            GrowthStep::Strings(ahead(2), ahead(3)),
+            GrowthStep::Lists(ahead(1)),
+            GrowthStep::TermTable(ahead(0)),
+            GrowthStep::Terms(ahead(0)),
+        ];
+        if let Some(step) = self.growth_plan.pop() {
+            self.grow(step);
+        }
+    }
+
+    fn grow(&mut self, step: GrowthStep) {
+        match step {
+            GrowthStep::Terms(terms) => self.terms.0.reserve(terms),
+            GrowthStep::TermTable(terms) => {
+                let Self {
+                    terms: all,
+                    term_by_key,
+                    ..
+                } = self;
+                term_by_key.reserve(terms, |&term| all.key(term).map_or(0, term_hash));
+            }
+            GrowthStep::Lists(lists) => self.lists.reserve(lists),
+            GrowthStep::Strings(ids, bytes) => self.strings.reserve(ids, bytes),
+        }
+    }
+
+    /// How many events have been added.
+    fn n_added(&self) -> u32 {
+        self.added.iter().map(|bits| bits.count_ones()).sum()
     }
 
     /// Indexes the record whose JSON text is `json` as event `event_idx`, exactly as
@@ -797,6 +886,42 @@ mod tests {
         );
         index.add(3, &json!({"e": "A", "r": [], "o": {"k": null}, "n": true}));
         index
+    }
+
+    #[test]
+    fn room_made_ahead_holds_the_rest_without_growing_again() {
+        let total = 40_000u32;
+        let record = |i: u32| {
+            json!({"eventName": format!("Get{}", i % 17), "requestID": format!("req-{i}"),
+                   "n": i, "r": [{"arn": format!("arn:{}", i % 5)}]})
+            .to_string()
+        };
+        let capacities = |index: &TermIndex| {
+            (
+                index.terms.0.capacity(),
+                index.term_by_key.capacity(),
+                index.lists.capacity(),
+            )
+        };
+        let mut index = TermIndex::new();
+        let mut planned = None;
+        for i in 0..total {
+            if i % 500 == 0 {
+                index.reserve_ahead(total - i);
+                if planned.is_none()
+                    && index.growth_mark.is_some_and(|(added, _)| added > 0)
+                    && index.growth_plan.is_empty()
+                {
+                    planned = Some((i, capacities(&index)));
+                }
+            }
+            assert!(index.add_record_text(i, &record(i)));
+        }
+        let (at, made) = planned.expect("room was made");
+        assert!(at <= total / 4, "room made after {at} events");
+        assert_eq!(capacities(&index), made, "grown again after room was made");
+        // Not much more than needed: a term per event is unique (`requestID`, `n`).
+        assert!(index.terms.0.capacity() < index.terms.len() * 3 / 2);
     }
 
     #[test]
