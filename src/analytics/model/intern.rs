@@ -81,17 +81,17 @@ impl Dictionary {
     }
 
     /// Makes room for `ids` more texts of `bytes` bytes in all, so that adding them moves and
-    /// rehashes nothing already held.
-    pub fn reserve(&mut self, ids: usize, bytes: usize) {
-        self.arena.reserve(bytes);
-        self.ends.reserve(ids);
+    /// rehashes nothing already held; as much of it as memory allows (the rest grows as needed).
+    pub fn try_reserve(&mut self, ids: usize, bytes: usize) {
+        let _ = self.arena.try_reserve(bytes);
+        let _ = self.ends.try_reserve(ids);
         let Self {
             arena,
             ends,
             wraps,
             table,
         } = self;
-        table.reserve(ids, |&id| hash_text(span(arena, ends, wraps, id)));
+        let _ = table.try_reserve(ids, |&id| hash_text(span(arena, ends, wraps, id)));
     }
 
     /// Bytes of text held.

@@ -267,19 +267,25 @@ impl TermIndex {
         }
     }
 
+    /// Makes the room of `step` if memory allows; if not, the table grows as it fills, as it
+    /// would have.
     fn grow(&mut self, step: GrowthStep) {
         match step {
-            GrowthStep::Terms(terms) => self.terms.0.reserve(terms),
+            GrowthStep::Terms(terms) => {
+                let _ = self.terms.0.try_reserve(terms);
+            }
             GrowthStep::TermTable(terms) => {
                 let Self {
                     terms: all,
                     term_by_key,
                     ..
                 } = self;
-                term_by_key.reserve(terms, |&term| all.key(term).map_or(0, term_hash));
+                let _ = term_by_key.try_reserve(terms, |&term| all.key(term).map_or(0, term_hash));
             }
-            GrowthStep::Lists(lists) => self.lists.reserve(lists),
-            GrowthStep::Strings(ids, bytes) => self.strings.reserve(ids, bytes),
+            GrowthStep::Lists(lists) => {
+                let _ = self.lists.try_reserve(lists);
+            }
+            GrowthStep::Strings(ids, bytes) => self.strings.try_reserve(ids, bytes),
         }
     }
 
