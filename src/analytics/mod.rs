@@ -8,6 +8,7 @@
 //! here; it never sees the store's columns.
 
 pub mod aggregate;
+pub(crate) mod bytes;
 pub mod demo;
 pub mod explore;
 pub mod export;

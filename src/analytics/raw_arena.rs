@@ -11,6 +11,8 @@ use std::io::{Read as _, Write as _};
 use std::rc::Rc;
 
 use flate2::read::DeflateDecoder;
+
+use crate::analytics::bytes::{put_u32, Reader};
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
 
@@ -223,7 +225,7 @@ impl RawArena {
         let mut out = Vec::new();
         out.extend_from_slice(PACK_MAGIC);
         for number in [first, spans.len() as u32, high.saturating_sub(low)] {
-            out.extend_from_slice(&number.to_le_bytes());
+            put_u32(&mut out, number);
         }
         for block in self
             .blocks
@@ -235,12 +237,12 @@ impl RawArena {
                 Block::Deflated(bytes) => (1, bytes.as_slice()),
             };
             out.push(kind);
-            out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+            put_u32(&mut out, bytes.len() as u32);
             out.extend_from_slice(bytes);
         }
         for span in spans {
             for number in [span.block - low, span.start, span.len] {
-                out.extend_from_slice(&number.to_le_bytes());
+                put_u32(&mut out, number);
             }
         }
         out
@@ -262,46 +264,59 @@ impl<'a> PackedTexts<'a> {
     /// Reads a packed buffer; `None` when it does not decode (a block that is not UTF-8 or does
     /// not inflate, a place outside its block).
     pub fn decode(bytes: &'a [u8]) -> Option<Self> {
-        let mut rest = bytes.strip_prefix(PACK_MAGIC)?;
-        let number = |rest: &mut &'a [u8]| -> Option<u32> {
-            let (head, tail) = rest.split_first_chunk::<4>()?;
-            *rest = tail;
-            Some(u32::from_le_bytes(*head))
-        };
-        let first = number(&mut rest)?;
-        let count = number(&mut rest)? as usize;
-        let n_blocks = number(&mut rest)? as usize;
-        let mut blocks = Vec::with_capacity(n_blocks.min(rest.len()));
+        Self::read(&mut Reader::new(
+            bytes.strip_prefix(PACK_MAGIC)?,
+            "packed text",
+        ))
+        .ok()
+    }
+
+    fn read(reader: &mut Reader<'a>) -> Result<Self, String> {
+        let first = reader.u32()?;
+        let count = reader.u32()? as usize;
+        let n_blocks = reader.u32()? as usize;
+        let mut blocks = Vec::with_capacity(n_blocks.min(reader.remaining()));
         for _ in 0..n_blocks {
-            let (&kind, tail) = rest.split_first()?;
-            rest = tail;
-            let len = number(&mut rest)? as usize;
-            let body = rest.get(..len)?;
-            rest = rest.get(len..)?;
+            let kind = reader.u8()?;
+            let len = reader.u32()? as usize;
+            let body = reader.take(len)?;
             blocks.push(match kind {
-                0 => Cow::Borrowed(std::str::from_utf8(body).ok()?),
+                0 => Cow::Borrowed(std::str::from_utf8(body).map_err(|error| error.to_string())?),
                 1 => {
                     let mut text = String::with_capacity(BLOCK_BYTES);
-                    DeflateDecoder::new(body).read_to_string(&mut text).ok()?;
+                    DeflateDecoder::new(body)
+                        .read_to_string(&mut text)
+                        .map_err(|error| error.to_string())?;
                     Cow::Owned(text)
                 }
-                _ => return None,
+                other => return Err(format!("unknown block kind {other}")),
             });
         }
-        let mut spans = Vec::with_capacity(count.min(rest.len() / 12));
+        let mut spans = Vec::with_capacity(count.min(reader.remaining() / 12));
         for _ in 0..count {
             let span = Span {
-                block: number(&mut rest)?,
-                start: number(&mut rest)?,
-                len: number(&mut rest)?,
+                block: reader.u32()?,
+                start: reader.u32()?,
+                len: reader.u32()?,
             };
-            let text = blocks.get(span.block as usize)?;
-            let range =
-                span.start as usize..(span.start as usize).checked_add(span.len as usize)?;
-            text.get(range)?;
+            let in_block = blocks.get(span.block as usize).is_some_and(|text| {
+                let start = span.start as usize;
+                start
+                    .checked_add(span.len as usize)
+                    .is_some_and(|end| text.get(start..end).is_some())
+            });
+            if !in_block {
+                return Err(format!(
+                    "a record outside its block before byte {}",
+                    reader.at()
+                ));
+            }
             spans.push(span);
         }
-        rest.is_empty().then_some(Self {
+        if !reader.done() {
+            return Err(format!("bytes past the end at byte {}", reader.at()));
+        }
+        Ok(Self {
             first,
             blocks,
             spans,

@@ -18,6 +18,7 @@
 
 use std::borrow::Cow;
 
+use crate::analytics::bytes::{put_str, put_u32, Reader};
 use crate::analytics::ingest::container::Shape;
 use crate::analytics::ingest::normalize::{Normalized, TimeSource};
 use crate::analytics::ingest::{count_placement, FileReport, FileStatus, RejectReason};
@@ -49,7 +50,7 @@ impl RecordSink for ShardWriter {
         let start = self.open.len() as u32;
         self.open.push_str(raw);
         let out = &mut self.records;
-        out.extend_from_slice(&file_idx.to_le_bytes());
+        put_u32(out, file_idx);
         out.extend_from_slice(&record.time.unwrap_or(UNDATED).to_le_bytes());
         out.push(match record.read_only {
             None => 0,
@@ -61,12 +62,12 @@ impl RecordSink for ShardWriter {
             put_str(out, value);
         }
         put_str(out, &record.error_message);
-        out.extend_from_slice(&(record.resource_arns.len() as u32).to_le_bytes());
+        put_u32(out, record.resource_arns.len() as u32);
         for arn in &record.resource_arns {
             put_str(out, arn);
         }
         for number in [self.n_blocks, start, raw.len() as u32] {
-            out.extend_from_slice(&number.to_le_bytes());
+            put_u32(out, number);
         }
         // Provisional: the store that absorbs the shard decides.
         Placement::Indexed
@@ -94,10 +95,8 @@ impl ShardWriter {
             None => (0, self.open.as_bytes()),
         };
         self.blocks.push(kind);
-        self.blocks
-            .extend_from_slice(&(self.open.len() as u32).to_le_bytes());
-        self.blocks
-            .extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        put_u32(&mut self.blocks, self.open.len() as u32);
+        put_u32(&mut self.blocks, bytes.len() as u32);
         self.blocks.extend_from_slice(bytes);
         self.n_blocks += 1;
         self.open.clear();
@@ -109,11 +108,11 @@ impl ShardWriter {
         let mut out =
             Vec::with_capacity(self.records.len() + self.blocks.len() + 256 * reports.len() + 16);
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&(reports.len() as u32).to_le_bytes());
+        put_u32(&mut out, reports.len() as u32);
         for report in reports {
             put_report(&mut out, report);
         }
-        out.extend_from_slice(&self.n_blocks.to_le_bytes());
+        put_u32(&mut out, self.n_blocks);
         out.append(&mut self.blocks);
         out.append(&mut self.records);
         self.n_blocks = 0;
@@ -132,23 +131,20 @@ pub fn absorb(
     shard: &[u8],
     first_file_idx: u32,
 ) -> Result<Vec<FileReport>, String> {
-    let mut reader = Reader {
-        bytes: shard,
-        at: 0,
-    };
+    let mut reader = Reader::new(shard, "shard");
     if reader.take(4)? != MAGIC {
         return Err("not a trailview shard".to_owned());
     }
     let n_reports = reader.u32()? as usize;
     let mut reports = Vec::with_capacity(n_reports.min(1 << 16));
     for _ in 0..n_reports {
-        reports.push(reader.report()?);
+        reports.push(read_report(&mut reader)?);
     }
     // The text blocks, whole, before anything is placed.
     let n_blocks = reader.u32()?;
     let mut blocks = Vec::with_capacity(n_blocks.min(1 << 16) as usize);
     for _ in 0..n_blocks {
-        blocks.push(reader.block()?);
+        blocks.push(read_block(&mut reader)?);
     }
     // Block `i` of the shard becomes block `appended[i]` of the store; `lens[i]` is its text's length.
     let mut appended = Vec::with_capacity(blocks.len());
@@ -158,7 +154,7 @@ pub fn absorb(
         appended.push(store.append_text_block(block));
     }
     while !reader.done() {
-        let record = match reader.record() {
+        let record = match read_record(&mut reader) {
             Ok(record) if (record.file_idx as usize) < reports.len() => record,
             Ok(record) => {
                 let reason = format!(
@@ -181,7 +177,7 @@ pub fn absorb(
         if !in_block {
             lost_rest(
                 &mut reports,
-                &format!("a record's text outside its block at byte {}", reader.at),
+                &format!("a record's text outside its block at byte {}", reader.at()),
             );
             break;
         }
@@ -214,11 +210,6 @@ fn lost_rest(reports: &mut [FileReport], reason: &str) {
     }
 }
 
-fn put_str(out: &mut Vec<u8>, text: &str) {
-    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
-    out.extend_from_slice(text.as_bytes());
-}
-
 fn put_report(out: &mut Vec<u8>, report: &FileReport) {
     put_str(out, &report.path);
     out.extend_from_slice(&report.size_bytes.to_le_bytes());
@@ -233,7 +224,7 @@ fn put_report(out: &mut Vec<u8>, report: &FileReport) {
     put_str(out, report.format);
     out.extend_from_slice(&report.read.to_le_bytes());
     out.extend_from_slice(&report.rejected.to_le_bytes());
-    out.extend_from_slice(&(report.reasons.len() as u32).to_le_bytes());
+    put_u32(out, report.reasons.len() as u32);
     for reason in &report.reasons {
         put_str(out, &reason.reason);
         out.extend_from_slice(&reason.count.to_le_bytes());
@@ -258,134 +249,85 @@ struct ShardRecord<'a> {
     text: (u32, u32, u32),
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+fn read_report(reader: &mut Reader<'_>) -> Result<FileReport, String> {
+    let path = reader.str()?;
+    let size_bytes = reader.u64()?;
+    let mut report = FileReport::new(path, size_bytes);
+    report.decoded_bytes = reader.u64()?;
+    report.status = match reader.u8()? {
+        0 => FileStatus::Ok,
+        1 => FileStatus::Partial,
+        2 => FileStatus::Rejected,
+        3 => FileStatus::Digest,
+        4 => FileStatus::Skipped,
+        other => return Err(format!("unknown file status {other} in a shard")),
+    };
+    let format = reader.str()?;
+    report.format =
+        known_format(format).ok_or_else(|| format!("unknown file format {format:?} in a shard"))?;
+    report.read = reader.u64()?;
+    report.rejected = reader.u64()?;
+    let n_reasons = reader.u32()?;
+    for _ in 0..n_reasons {
+        let reason = reader.str()?.to_owned();
+        let count = reader.u64()?;
+        report.reasons.push(RejectReason { reason, count });
+    }
+    reader.str()?.clone_into(&mut report.message);
+    Ok(report)
 }
 
-impl<'a> Reader<'a> {
-    fn done(&self) -> bool {
-        self.at >= self.bytes.len()
+fn read_record<'a>(reader: &mut Reader<'a>) -> Result<ShardRecord<'a>, String> {
+    let file_idx = reader.u32()?;
+    let time: Millis = i64::from_le_bytes(reader.array()?);
+    let read_only = match reader.u8()? {
+        0 => None,
+        1 => Some(false),
+        2 => Some(true),
+        other => return Err(format!("unknown readOnly code {other} in a shard")),
+    };
+    let event_id = Cow::Borrowed(reader.str()?);
+    let mut values: [Cow<'a, str>; Field::COUNT] = Default::default();
+    for value in &mut values {
+        *value = Cow::Borrowed(reader.str()?);
     }
+    let error_message = Cow::Borrowed(reader.str()?);
+    let n_arns = reader.u32()? as usize;
+    let mut resource_arns = Vec::with_capacity(n_arns.min(1 << 10));
+    for _ in 0..n_arns {
+        resource_arns.push(Cow::Borrowed(reader.str()?));
+    }
+    let text = (reader.u32()?, reader.u32()?, reader.u32()?);
+    Ok(ShardRecord {
+        file_idx,
+        normalized: Normalized {
+            time: (time != UNDATED).then_some(time),
+            time_source: TimeSource::EventTime,
+            event_id,
+            values,
+            error_message,
+            read_only,
+            resource_arns,
+        },
+        text,
+    })
+}
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|end| *end <= self.bytes.len());
-        let Some(end) = end else {
-            return Err(format!("shard cut short at byte {}", self.at));
-        };
-        let taken = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(taken)
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
-        let mut out = [0; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
-    }
-
-    fn u8(&mut self) -> Result<u8, String> {
-        Ok(self.array::<1>()?[0])
-    }
-
-    fn u32(&mut self) -> Result<u32, String> {
-        self.array().map(u32::from_le_bytes)
-    }
-
-    fn u64(&mut self) -> Result<u64, String> {
-        self.array().map(u64::from_le_bytes)
-    }
-
-    fn str(&mut self) -> Result<&'a str, String> {
-        let at = self.at;
-        let len = self.u32()? as usize;
-        std::str::from_utf8(self.take(len)?)
-            .map_err(|_| format!("shard text at byte {at} is not UTF-8"))
-    }
-
-    fn report(&mut self) -> Result<FileReport, String> {
-        let path = self.str()?;
-        let size_bytes = self.u64()?;
-        let mut report = FileReport::new(path, size_bytes);
-        report.decoded_bytes = self.u64()?;
-        report.status = match self.u8()? {
-            0 => FileStatus::Ok,
-            1 => FileStatus::Partial,
-            2 => FileStatus::Rejected,
-            3 => FileStatus::Digest,
-            4 => FileStatus::Skipped,
-            other => return Err(format!("unknown file status {other} in a shard")),
-        };
-        let format = self.str()?;
-        report.format = known_format(format)
-            .ok_or_else(|| format!("unknown file format {format:?} in a shard"))?;
-        report.read = self.u64()?;
-        report.rejected = self.u64()?;
-        let n_reasons = self.u32()?;
-        for _ in 0..n_reasons {
-            let reason = self.str()?.to_owned();
-            let count = self.u64()?;
-            report.reasons.push(RejectReason { reason, count });
-        }
-        self.str()?.clone_into(&mut report.message);
-        Ok(report)
-    }
-
-    fn record(&mut self) -> Result<ShardRecord<'a>, String> {
-        let file_idx = self.u32()?;
-        let time: Millis = i64::from_le_bytes(self.array()?);
-        let read_only = match self.u8()? {
-            0 => None,
-            1 => Some(false),
-            2 => Some(true),
-            other => return Err(format!("unknown readOnly code {other} in a shard")),
-        };
-        let event_id = Cow::Borrowed(self.str()?);
-        let mut values: [Cow<'a, str>; Field::COUNT] = Default::default();
-        for value in &mut values {
-            *value = Cow::Borrowed(self.str()?);
-        }
-        let error_message = Cow::Borrowed(self.str()?);
-        let n_arns = self.u32()? as usize;
-        let mut resource_arns = Vec::with_capacity(n_arns.min(1 << 10));
-        for _ in 0..n_arns {
-            resource_arns.push(Cow::Borrowed(self.str()?));
-        }
-        let text = (self.u32()?, self.u32()?, self.u32()?);
-        Ok(ShardRecord {
-            file_idx,
-            normalized: Normalized {
-                time: (time != UNDATED).then_some(time),
-                time_source: TimeSource::EventTime,
-                event_id,
-                values,
-                error_message,
-                read_only,
-                resource_arns,
-            },
-            text,
-        })
-    }
-
-    /// One text block: its text's length and the block as the store keeps it.
-    fn block(&mut self) -> Result<(u32, TextBlock), String> {
-        let at = self.at;
-        let kind = self.u8()?;
-        let plain_len = self.u32()?;
-        let len = self.u32()? as usize;
-        let bytes = self.take(len)?;
-        let block = match kind {
-            0 => TextBlock::Plain(
-                std::str::from_utf8(bytes)
-                    .map_err(|_| format!("shard text block at byte {at} is not UTF-8"))?
-                    .to_owned(),
-            ),
-            1 => TextBlock::Deflated(bytes.to_vec()),
-            other => return Err(format!("unknown text block kind {other} in a shard")),
-        };
-        Ok((plain_len, block))
-    }
+/// One text block: its text's length and the block as the store keeps it.
+fn read_block(reader: &mut Reader<'_>) -> Result<(u32, TextBlock), String> {
+    let at = reader.at();
+    let kind = reader.u8()?;
+    let plain_len = reader.u32()?;
+    let len = reader.u32()? as usize;
+    let bytes = reader.take(len)?;
+    let block = match kind {
+        0 => TextBlock::Plain(
+            std::str::from_utf8(bytes)
+                .map_err(|_| format!("shard text block at byte {at} is not UTF-8"))?
+                .to_owned(),
+        ),
+        1 => TextBlock::Deflated(bytes.to_vec()),
+        other => return Err(format!("unknown text block kind {other} in a shard")),
+    };
+    Ok((plain_len, block))
 }

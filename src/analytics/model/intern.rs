@@ -58,13 +58,8 @@ impl Dictionary {
             self.wraps.push(id);
         }
         self.ends.push(end as u32);
-        let Self {
-            arena,
-            ends,
-            wraps,
-            table,
-        } = self;
-        table.insert_unique(hash, id, |&id| hash_text(span(arena, ends, wraps, id)));
+        let (table, hasher) = self.table_and_hasher();
+        table.insert_unique(hash, id, hasher);
         id
     }
 
@@ -85,13 +80,22 @@ impl Dictionary {
     pub fn try_reserve(&mut self, ids: usize, bytes: usize) {
         let _ = self.arena.try_reserve(bytes);
         let _ = self.ends.try_reserve(ids);
+        let (table, hasher) = self.table_and_hasher();
+        let _ = table.try_reserve(ids, hasher);
+    }
+
+    /// The table of ids, and the hash of any id in it (which growing the table needs).
+    fn table_and_hasher(&mut self) -> (&mut HashTable<u32>, impl Fn(&u32) -> u64 + '_) {
         let Self {
             arena,
             ends,
             wraps,
             table,
         } = self;
-        let _ = table.try_reserve(ids, |&id| hash_text(span(arena, ends, wraps, id)));
+        let (arena, ends, wraps) = (&*arena, &*ends, &*wraps);
+        (table, move |&id: &u32| {
+            hash_text(span(arena, ends, wraps, id))
+        })
     }
 
     /// Bytes of text held.

@@ -18,6 +18,7 @@
 use std::ops::Range;
 
 use super::{ConcreteStep, Kind, TermIndex};
+use crate::analytics::bytes::{put_varint, Reader};
 
 const MAGIC: &[u8; 4] = b"TVI1";
 
@@ -197,12 +198,8 @@ struct Writer {
 }
 
 impl Writer {
-    fn number(&mut self, mut value: u32) {
-        while value >= 0x80 {
-            self.bytes.push((value as u8) | 0x80);
-            value >>= 7;
-        }
-        self.bytes.push(value as u8);
+    fn number(&mut self, value: u32) {
+        put_varint(&mut self.bytes, value);
     }
 
     /// Increasing ids, all from `first` up.
@@ -221,23 +218,11 @@ impl Writer {
 }
 
 /// Reads a part, every number checked.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
+struct PartReader<'a>(Reader<'a>);
 
-impl<'a> Reader<'a> {
+impl<'a> PartReader<'a> {
     fn number(&mut self) -> Option<u32> {
-        let mut value = 0u32;
-        for shift in (0..35).step_by(7) {
-            let byte = *self.bytes.get(self.at)?;
-            self.at += 1;
-            value |= u32::from(byte & 0x7f).checked_shl(shift)?;
-            if byte & 0x80 == 0 {
-                return Some(value);
-            }
-        }
-        None
+        self.0.varint().ok()
     }
 
     /// A number below `bound`.
@@ -247,15 +232,13 @@ impl<'a> Reader<'a> {
 
     fn text(&mut self) -> Option<&'a str> {
         let len = self.number()? as usize;
-        let bytes = self.bytes.get(self.at..self.at.checked_add(len)?)?;
-        self.at += len;
-        std::str::from_utf8(bytes).ok()
+        std::str::from_utf8(self.0.take(len).ok()?).ok()
     }
 
     /// An events list into `ids`: strictly increasing, within `first..end`.
     fn ids(&mut self, ids: &mut Vec<u32>, first: u32, end: u32) -> Option<Span> {
         let count = self.number()? as usize;
-        if count > self.bytes.len() - self.at {
+        if count > self.0.remaining() {
             return None;
         }
         let start = ids.len();
@@ -279,10 +262,7 @@ impl<'a> Part<'a> {
     }
 
     fn decode(bytes: &'a [u8]) -> Option<Self> {
-        let mut reader = Reader {
-            bytes: bytes.strip_prefix(MAGIC)?,
-            at: 0,
-        };
+        let mut reader = PartReader(Reader::new(bytes.strip_prefix(MAGIC)?, "index part"));
         let first = reader.number()?;
         let end = reader.number()?.max(first);
         let n_strings = reader.number()? as usize;
@@ -327,7 +307,7 @@ impl<'a> Part<'a> {
             generals.push((node, leaf_events, last));
         }
         let added = reader.ids(&mut ids, first, end)?;
-        (reader.at == reader.bytes.len()).then_some(Self {
+        reader.0.done().then_some(Self {
             first,
             end,
             strings,
