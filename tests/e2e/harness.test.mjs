@@ -45,6 +45,21 @@ after(async () => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
+/** A fresh tab whose script has attached its handlers (they come after an awaited wasm load). */
+async function readyPage() {
+  const page = await session.newPage();
+  await page.waitForFunction(() => document.querySelector('#status').textContent === 'ready');
+  return page;
+}
+
+/** Waits (up to 10 s) until the harness has seen something: a problem or a foreign request. */
+async function untilSeen() {
+  const deadline = Date.now() + 10_000;
+  while (!session.problems.length && !session.foreignRequests().length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 test('serves the page, its module and wasm (application/wasm) to Chromium', async () => {
   const page = await session.newPage();
   await page.waitForFunction(() => document.querySelector('#status').textContent === 'ready');
@@ -59,37 +74,37 @@ test('serves the page, its module and wasm (application/wasm) to Chromium', asyn
 });
 
 test('catches console errors', async () => {
-  const page = await session.newPage();
+  const page = await readyPage();
   await page.click('#fail');
-  await page.waitForTimeout(200);
+  await untilSeen();
   assert.throws(() => session.assertClean(), /console error: deliberate/);
 });
 
 test('catches uncaught page errors', async () => {
-  const page = await session.newPage();
+  const page = await readyPage();
   await page.click('#throw');
-  await page.waitForTimeout(200);
+  await untilSeen();
   assert.throws(() => session.assertClean(), /pageerror: .*thrown/);
 });
 
 test('catches requests that leave the server origin', async () => {
-  const page = await session.newPage();
+  const page = await readyPage();
   await page.click('#away');
-  await page.waitForTimeout(300);
+  await untilSeen();
   session.problems.length = 0; // the failed fetch may also log a console error
   assert.throws(() => session.assertClean(), /request outside .*192\.0\.2\.1/);
 });
 
 test('catches console errors, uncaught errors and foreign requests inside Web Workers', async () => {
-  const page = await session.newPage();
+  const page = await readyPage();
   await page.click('#worker-fail');
-  await page.waitForTimeout(300);
+  await untilSeen();
   assert.throws(() => session.assertClean(), /console error: worker deliberate/);
   await page.click('#worker-throw');
-  await page.waitForTimeout(300);
+  await untilSeen();
   assert.throws(() => session.assertClean(), /pageerror: .*worker thrown/);
   await page.click('#worker-away');
-  await page.waitForTimeout(300);
+  await untilSeen();
   session.problems.length = 0;
   assert.throws(() => session.assertClean(), /request outside .*198\.51\.100\.1/);
 });
