@@ -45,19 +45,23 @@ after(async () => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-/** A fresh tab whose script has attached its handlers (they come after an awaited wasm load). */
+/**
+ * A fresh tab whose script has attached its handlers (they come after an awaited wasm load).
+ * What earlier tabs reported (they are closed by now) is forgotten.
+ */
 async function readyPage() {
   const page = await session.newPage();
   await page.waitForFunction(() => document.querySelector('#status').textContent === 'ready');
+  session.problems.length = 0;
+  session.requests.length = 0;
   return page;
 }
 
-/** Waits (up to 10 s) until the harness has seen something: a problem or a foreign request. */
-async function untilSeen() {
+/** Waits (up to 10 s) until a problem or a foreign request the harness has seen matches `pattern`. */
+async function untilSeen(pattern) {
+  const seen = () => [...session.problems, ...session.foreignRequests()].some((line) => pattern.test(line));
   const deadline = Date.now() + 10_000;
-  while (!session.problems.length && !session.foreignRequests().length && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  while (!seen() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 test('serves the page, its module and wasm (application/wasm) to Chromium', async () => {
@@ -76,21 +80,21 @@ test('serves the page, its module and wasm (application/wasm) to Chromium', asyn
 test('catches console errors', async () => {
   const page = await readyPage();
   await page.click('#fail');
-  await untilSeen();
+  await untilSeen(/deliberate/);
   assert.throws(() => session.assertClean(), /console error: deliberate/);
 });
 
 test('catches uncaught page errors', async () => {
   const page = await readyPage();
   await page.click('#throw');
-  await untilSeen();
+  await untilSeen(/thrown/);
   assert.throws(() => session.assertClean(), /pageerror: .*thrown/);
 });
 
 test('catches requests that leave the server origin', async () => {
   const page = await readyPage();
   await page.click('#away');
-  await untilSeen();
+  await untilSeen(/192\.0\.2\.1/);
   session.problems.length = 0; // the failed fetch may also log a console error
   assert.throws(() => session.assertClean(), /request outside .*192\.0\.2\.1/);
 });
@@ -98,13 +102,13 @@ test('catches requests that leave the server origin', async () => {
 test('catches console errors, uncaught errors and foreign requests inside Web Workers', async () => {
   const page = await readyPage();
   await page.click('#worker-fail');
-  await untilSeen();
+  await untilSeen(/worker deliberate/);
   assert.throws(() => session.assertClean(), /console error: worker deliberate/);
   await page.click('#worker-throw');
-  await untilSeen();
+  await untilSeen(/worker thrown/);
   assert.throws(() => session.assertClean(), /pageerror: .*worker thrown/);
   await page.click('#worker-away');
-  await untilSeen();
+  await untilSeen(/198\.51\.100\.1/);
   session.problems.length = 0;
   assert.throws(() => session.assertClean(), /request outside .*198\.51\.100\.1/);
 });
