@@ -22,7 +22,7 @@ pub mod search;
 pub mod store;
 pub mod view_state;
 
-pub use aggregate::errors::{CallerErrors, CodeCount, ErrorInsights, ErrorPair};
+pub use aggregate::errors::{rate_ceiling, CallerErrors, CodeCount, ErrorInsights, ErrorPair};
 pub use aggregate::timeline::{Bucket, Timeline};
 pub use aggregate::top::{TopItem, TopList};
 pub use aggregate::totals::Totals;

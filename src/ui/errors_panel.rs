@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::analytics::Field;
+use crate::analytics::{rate_ceiling, Field};
 use crate::ui::filters::apply_click;
 use crate::ui::format;
 use crate::ui::state::use_app_state;
@@ -15,30 +15,43 @@ pub fn ErrorsPanel() -> impl IntoView {
     let errors = Memo::new(move |_| state.dashboard.with(|dashboard| dashboard.errors.clone()));
     let timeline = Memo::new(move |_| state.dashboard.with(|dashboard| dashboard.timeline.clone()));
     let n_events = Memo::new(move |_| state.dashboard.with(|dashboard| dashboard.totals.n_events));
+    let ceiling = Memo::new(move |_| timeline.with(rate_ceiling));
+    let rate = move || errors.with(|errors| errors.n_errors) as f64 / n_events.get().max(1) as f64;
+    // The overall rate's height in the chart (0 at the top, 100 at the bottom).
+    let mean_y = move || 100.0 - rate() / ceiling.get() * 100.0;
     view! {
         <section class="tv-insights" data-testid="error-insights">
-            <div class="tv-card">
+            <div class="tv-card tv-card--rate">
                 <header class="tv-card__header">
                     <h2>"Error rate over time"</h2>
                     <span class="tv-card__meta">{move || {
-                        let errors = errors.get();
-                        format!("{} errors · {} of calls", format::count(errors.n_errors), format::percent(errors.n_errors as f64 / n_events.get().max(1) as f64))
+                        format!("{} errors · {} of calls", format::count(errors.with(|errors| errors.n_errors)), format::percent(rate()))
                     }}</span>
                 </header>
-                <svg class="tv-rate" viewBox="0 0 1000 80" preserveAspectRatio="none" data-testid="error-rate">
-                    {move || timeline.with(|timeline| {
-                        let slot = 1000.0 / timeline.buckets.len().max(1) as f64;
-                        timeline.buckets.iter().enumerate().filter(|(_, bucket)| bucket.count > 0).map(|(position, bucket)| {
-                            let rate = bucket.errors as f64 / bucket.count as f64;
-                            view! {
-                                <rect class="tv-rate__bar" x=position as f64 * slot y=80.0 - rate * 80.0 width=slot * 0.86 height=rate * 80.0
-                                    opacity=0.35 + 0.65 * rate>
-                                    <title>{format!("{} · {} error rate ({} of {})", format::time(bucket.start), format::percent(rate), bucket.errors, bucket.count)}</title>
-                                </rect>
-                            }
-                        }).collect::<Vec<_>>()
-                    })}
-                </svg>
+                <div class="tv-rate" data-testid="error-rate" data-ceiling=move || ceiling.get()>
+                    <svg class="tv-rate__svg" viewBox="0 0 1000 100" preserveAspectRatio="none">
+                        <line class="tv-rate__grid" x1="0" x2="1000" y1="0.5" y2="0.5" vector-effect="non-scaling-stroke" />
+                        {move || timeline.with(|timeline| {
+                            let slot = 1000.0 / timeline.buckets.len().max(1) as f64;
+                            let ceiling = ceiling.get();
+                            timeline.buckets.iter().enumerate().filter(|(_, bucket)| bucket.count > 0).map(|(position, bucket)| {
+                                let rate = bucket.errors as f64 / bucket.count as f64;
+                                let height = rate / ceiling * 100.0;
+                                view! {
+                                    <rect class="tv-rate__bar" data-testid="error-rate-bar" data-errors=bucket.errors data-count=bucket.count
+                                        x=position as f64 * slot y=100.0 - height width=slot * 0.86 height=height>
+                                        <title>{format!("{} · {} error rate ({} of {})", format::time(bucket.start), format::percent(rate), bucket.errors, bucket.count)}</title>
+                                    </rect>
+                                }
+                            }).collect::<Vec<_>>()
+                        })}
+                        <line class="tv-rate__mean" data-testid="error-rate-mean" x1="0" x2="1000" y1=mean_y y2=mean_y vector-effect="non-scaling-stroke" />
+                    </svg>
+                    <span class="tv-rate__ceiling" data-testid="error-rate-ceiling">{move || format::round_percent(ceiling.get())}</span>
+                    <span class="tv-rate__overall" style:top=move || format!("{}%", mean_y().clamp(15.0, 100.0))>
+                        {move || format!("overall {}", format::percent(rate()))}
+                    </span>
+                </div>
                 <div class="tv-denied" data-testid="denied-summary" data-value=move || errors.get().n_denied>
                     <strong>{move || format::count(errors.get().n_denied)}</strong>
                     " access denied ("

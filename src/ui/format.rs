@@ -25,6 +25,16 @@ pub fn percent(share: f64) -> String {
     }
 }
 
+/// A share given as a round percentage ("25%", "2%"), or to a tenth when it is not one.
+pub fn round_percent(share: f64) -> String {
+    let value = share * 100.0;
+    if (value - value.round()).abs() < 1e-9 {
+        format!("{value:.0}%")
+    } else {
+        format!("{value:.1}%")
+    }
+}
+
 /// A byte count in B, KB, MB or GB (powers of 1000, as file managers show).
 pub fn bytes(n: u64) -> String {
     let value = n as f64;

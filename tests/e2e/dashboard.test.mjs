@@ -1202,3 +1202,54 @@ test('20. a folder of thousands of small files (as trails are written, every fiv
   assert.equal(problems.rows.length, 0, 'no problem files');
   console.log(`small files: ${summary.events} events in ${summary.files} files loaded in ${await page.getAttribute(testid('load-summary'), 'data-ms')} ms`);
 }));
+
+test('21. the error-rate chart is scaled to its busiest bucket: a round ceiling, bars to scale, the overall rate drawn', { skip, timeout: 2 * TIMEOUT }, withPage(async (page) => {
+  const expected = computeExpected(TRAIL);
+  await uploadFolder(page, TRAIL);
+  await loadAndSettle(page, expected, listFiles(TRAIL).length);
+  const CEILINGS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1];
+  const chart = () => page.evaluate(() => {
+    const rate = document.querySelector('[data-testid="error-rate"]');
+    const line = rate.querySelector('[data-testid="error-rate-mean"]');
+    return {
+      ceiling: Number(rate.getAttribute('data-ceiling')),
+      label: rate.querySelector('[data-testid="error-rate-ceiling"]').textContent,
+      mean: Number(line.getAttribute('y1')),
+      bars: [...rate.querySelectorAll('[data-testid="error-rate-bar"]')].map((bar) => ({
+        count: Number(bar.getAttribute('data-count')),
+        errors: Number(bar.getAttribute('data-errors')),
+        height: Number(bar.getAttribute('height')),
+        y: Number(bar.getAttribute('y')),
+      })),
+      buckets: [...document.querySelectorAll('[data-testid="timeline-bucket"]')]
+        .map((bucket) => ({ count: Number(bucket.getAttribute('data-count')), errors: Number(bucket.getAttribute('data-errors')) }))
+        .filter((bucket) => bucket.count > 0),
+      events: Number(document.querySelector('[data-testid="stat-events"]').getAttribute('data-value')),
+      errors: Number(document.querySelector('[data-testid="stat-errors"]').getAttribute('data-value')),
+    };
+  });
+  const check = (shown, what) => {
+    assert.deepEqual(shown.bars.map(({ count, errors }) => ({ count, errors })), shown.buckets, `${what}: a bar for every bucket with events`);
+    const peak = Math.max(...shown.bars.map((bar) => bar.errors / bar.count));
+    const ceiling = CEILINGS.find((top) => peak <= top);
+    assert.equal(shown.ceiling, ceiling, `${what}: the ceiling is the least round rate at or above the peak ${peak}`);
+    assert.equal(shown.label, `${Math.round(ceiling * 100)}%`, `${what}: the ceiling is labelled`);
+    for (const bar of shown.bars) {
+      const height = (bar.errors / bar.count / ceiling) * 100;
+      assert.ok(Math.abs(bar.height - height) < 1e-6 && Math.abs(bar.y + bar.height - 100) < 1e-6, `${what}: bar ${JSON.stringify(bar)} is drawn to scale`);
+    }
+    assert.ok(Math.max(...shown.bars.map((bar) => bar.height)) >= 40, `${what}: the busiest bar fills at least 40% of the chart`);
+    assert.ok(Math.abs(shown.mean - (100 - (shown.errors / shown.events / ceiling) * 100)) < 1e-6, `${what}: the overall rate's line`);
+  };
+  const all = await chart();
+  assert.equal(all.errors, expected.totals.errors, 'the fixture has errors');
+  assert.ok(all.errors > 0 && all.errors < all.events, 'and calls that did not fail');
+  check(all, 'every event');
+  assert.ok(all.ceiling < 1, `a partial error rate is not drawn against 100% (ceiling ${all.ceiling})`);
+
+  await page.locator(testid('toggle-errors')).check();
+  const failed = await eventually(chart, (shown) => shown.events === all.errors);
+  check(failed, 'errors only');
+  assert.equal(failed.ceiling, 1, 'only errors: every bucket fails every call');
+  assert.ok(failed.bars.every((bar) => bar.height === 100), 'so every bar is full');
+}));

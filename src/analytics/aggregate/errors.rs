@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::analytics::aggregate::timeline::Timeline;
 use crate::analytics::model::field::Field;
 use crate::analytics::query::Selection;
 use crate::analytics::store::Store;
@@ -182,9 +183,63 @@ pub fn error_insights(store: &Store, selection: &Selection, limit: usize) -> Err
     insights
 }
 
+/// Tops of scale the error-rate chart chooses from.
+const RATE_CEILINGS: [f64; 8] = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0];
+
+/// The top of the error-rate chart's scale: the least of 1, 2, 5, 10, 20, 25, 50 and 100% that
+/// the busiest bucket's error rate does not pass, so that a rate of 7% fills most of the chart
+/// rather than a fourteenth of it (1% when nothing failed).
+pub fn rate_ceiling(timeline: &Timeline) -> f64 {
+    let peak = timeline
+        .buckets
+        .iter()
+        .filter(|bucket| bucket.count > 0)
+        .map(|bucket| bucket.errors as f64 / bucket.count as f64)
+        .fold(0.0, f64::max);
+    RATE_CEILINGS
+        .into_iter()
+        .find(|&ceiling| peak <= ceiling)
+        .unwrap_or(1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analytics::aggregate::timeline::Bucket;
+
+    fn timeline_of(buckets: &[(u64, u64)]) -> Timeline {
+        Timeline {
+            bucket_ms: 60_000,
+            buckets: (0i64..)
+                .zip(buckets)
+                .map(|(position, &(count, errors))| Bucket {
+                    start: position * 60_000,
+                    count,
+                    errors,
+                })
+                .collect(),
+            domain: (
+                0,
+                (1i64..).zip(buckets).last().map_or(0, |(n, _)| n * 60_000),
+            ),
+        }
+    }
+
+    #[test]
+    #[allow(clippy::float_cmp)] // the ceilings are returned as written in the table
+    fn the_rate_scale_tops_the_busiest_bucket_with_a_round_rate() {
+        assert_eq!(rate_ceiling(&timeline_of(&[])), 0.01);
+        assert_eq!(rate_ceiling(&timeline_of(&[(0, 0), (50, 0)])), 0.01);
+        assert_eq!(rate_ceiling(&timeline_of(&[(1000, 4)])), 0.01);
+        assert_eq!(rate_ceiling(&timeline_of(&[(100, 1)])), 0.01);
+        assert_eq!(rate_ceiling(&timeline_of(&[(100, 2), (1000, 71)])), 0.1);
+        assert_eq!(rate_ceiling(&timeline_of(&[(100, 11)])), 0.2);
+        assert_eq!(rate_ceiling(&timeline_of(&[(4, 1)])), 0.25);
+        assert_eq!(rate_ceiling(&timeline_of(&[(3, 1), (900, 30)])), 0.5);
+        assert_eq!(rate_ceiling(&timeline_of(&[(7, 7)])), 1.0);
+        // Empty buckets have no rate, whatever else they hold.
+        assert_eq!(rate_ceiling(&timeline_of(&[(0, 0), (10, 1)])), 0.1);
+    }
 
     #[test]
     fn the_denied_family_is_recognised() {
