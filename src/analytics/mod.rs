@@ -9,6 +9,7 @@
 
 pub mod aggregate;
 pub(crate) mod bytes;
+mod dashboard;
 pub mod demo;
 pub mod explore;
 pub mod export;
@@ -38,6 +39,8 @@ pub use model::time::{format_utc, format_utc_seconds, parse_event_time, Millis};
 pub use query::{FieldFilter, Lookup, LookupAttribute, PathFilter, Query, Selection, TimeRange};
 pub use search::{ParseError, CIS_FILTERS};
 pub use view_state::ViewState;
+
+use std::sync::{Arc, Mutex};
 
 use crate::analytics::ingest::decode::DEFAULT_MAX_DECODED_BYTES;
 use crate::analytics::ingest::shard::ShardWriter;
@@ -88,6 +91,8 @@ pub struct Dataset {
     /// Set for a dataset that reads files for another one ([`Dataset::for_shards`]): records go
     /// here instead of into `store`.
     shard: Option<ShardWriter>,
+    /// The dashboard of every committed event, kept until the store changes.
+    everything: Mutex<Option<Arc<dashboard::Everything>>>,
 }
 
 /// A file whose bytes are arriving.
@@ -120,6 +125,7 @@ impl Default for Dataset {
             search: TermIndex::new(),
             n_searchable: 0,
             shard: None,
+            everything: Mutex::new(None),
         }
     }
 }
@@ -583,20 +589,6 @@ impl Dataset {
     /// Bytes held by the search index (0 until it is first used).
     pub fn search_memory_bytes(&self) -> usize {
         self.search.memory_bytes()
-    }
-
-    /// The dashboard of `selection`; the timeline spans the query's time range when it has one.
-    pub fn dashboard(&self, selection: &Selection, query: &Query) -> Dashboard {
-        let domain = query.time_range.map(|range| (range.start, range.end));
-        Dashboard {
-            totals: aggregate::totals::totals(&self.store, selection),
-            timeline: aggregate::timeline::timeline(&self.store, selection, domain),
-            tops: DASHBOARD_FIELDS
-                .into_iter()
-                .map(|field| aggregate::top::top(&self.store, selection, field, TOP_N))
-                .collect(),
-            errors: aggregate::errors::error_insights(&self.store, selection, TOP_N),
-        }
     }
 
     /// Rows `[start, start + count)` of `selection`, newest first.

@@ -79,6 +79,8 @@ pub struct Store {
     resource_end: Vec<u32>,
     raw: RawArena,
     by_time: Vec<u32>,
+    /// Bumped by every change to what queries and dashboards can see.
+    changes: u64,
     /// `eventID` dictionary ids that gained a conflict since the last commit.
     unsettled: Vec<u32>,
 }
@@ -127,6 +129,7 @@ impl Store {
     }
 
     fn place_raw(&mut self, record: &Normalized<'_>, raw: RawRef<'_>, file_idx: u32) -> Placement {
+        self.changes += 1;
         let mut conflict = false;
         if !record.event_id.is_empty() {
             if let Some(id_idx) = self.event_ids.lookup(&record.event_id) {
@@ -215,6 +218,7 @@ impl Store {
     /// Only the events stored since the last commit are sorted; they are then merged with the
     /// committed order, so committing often during a long load stays cheap.
     pub fn commit(&mut self) {
+        self.changes += 1;
         self.settle_conflicts();
         let time = &self.time;
         let committed = self.by_time.len() as u32;
@@ -249,6 +253,11 @@ impl Store {
     /// Whether nothing is stored.
     pub fn is_empty(&self) -> bool {
         self.time.is_empty()
+    }
+
+    /// How many times what queries and dashboards see has changed: a placement or a commit.
+    pub fn changes(&self) -> u64 {
+        self.changes
     }
 
     /// The committed events, oldest first.

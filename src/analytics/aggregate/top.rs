@@ -28,15 +28,28 @@ pub struct TopList {
 
 /// Counts the values of `field` over `selection` (empty values are not listed) and keeps `limit`.
 pub fn top(store: &Store, selection: &Selection, field: Field, limit: usize) -> TopList {
+    let counts = count(store, selection.ids().iter().copied(), field);
+    rank(store, field, &counts, selection.len() as u64, limit)
+}
+
+/// How many of `events` hold each value of `field`, indexed by the value's dictionary id.
+pub fn count(store: &Store, events: impl Iterator<Item = u32>, field: Field) -> Vec<u64> {
     let column = store.column(field);
-    let dictionary = store.dictionary(field);
-    let mut counts = vec![0u64; dictionary.len()];
-    for &event_idx in selection.ids() {
+    let mut counts = vec![0u64; store.dictionary(field).len()];
+    for event_idx in events {
         if let Some(&id) = column.get(event_idx as usize) {
-            counts[id as usize] += 1;
+            if let Some(count) = counts.get_mut(id as usize) {
+                *count += 1;
+            }
         }
     }
-    let total = selection.len().max(1) as f64;
+    counts
+}
+
+/// The top list of `field` from its values' counts ([`count`]) over `total` selected events.
+pub fn rank(store: &Store, field: Field, counts: &[u64], total: u64, limit: usize) -> TopList {
+    let dictionary = store.dictionary(field);
+    let total = total.max(1) as f64;
     let mut ranked: Vec<(u32, u64)> = counts
         .iter()
         .enumerate()
@@ -45,10 +58,16 @@ pub fn top(store: &Store, selection: &Selection, field: Field, limit: usize) -> 
         .map(|(id, &count)| (id as u32, count))
         .collect();
     let n_distinct = ranked.len() as u64;
-    ranked.sort_by(|a, b| {
+    let order = |a: &(u32, u64), b: &(u32, u64)| {
         b.1.cmp(&a.1)
             .then_with(|| dictionary.text(a.0).cmp(dictionary.text(b.0)))
-    });
+    };
+    // Only the first `limit` are ordered (values are distinct, so the order is total).
+    if ranked.len() > limit && limit > 0 {
+        ranked.select_nth_unstable_by(limit - 1, order);
+        ranked.truncate(limit);
+    }
+    ranked.sort_by(order);
     let items = ranked
         .into_iter()
         .take(limit)

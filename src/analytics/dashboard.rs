@@ -1,0 +1,259 @@
+//! The dashboard of a selection: totals, timeline, top lists and error insights. The dashboard
+//! of every event is kept until the store changes, and a selection holding most events has its
+//! top lists counted from the events it leaves out.
+
+use std::sync::Arc;
+
+use crate::analytics::query::{Query, Selection};
+use crate::analytics::search::Bitset;
+use crate::analytics::{aggregate, Dashboard, Dataset, DASHBOARD_FIELDS, TOP_N};
+
+/// The dashboard of every committed event and each [`DASHBOARD_FIELDS`] value's count over
+/// them, as of [`Store::changes`] `changes`. A return to the unfiltered view is then drawn from
+/// it, and the top lists of a selection holding most events are counted from the events it
+/// leaves out.
+#[derive(Debug)]
+pub(super) struct Everything {
+    changes: u64,
+    dashboard: Dashboard,
+    counts: Vec<Vec<u64>>,
+}
+
+impl Dataset {
+    /// The dashboard of `selection`; the timeline spans the query's time range when it has one.
+    pub fn dashboard(&self, selection: &Selection, query: &Query) -> Dashboard {
+        let n_committed = self.store.by_time().len();
+        if query.is_empty() && selection.len() == n_committed {
+            return self.everything().dashboard.clone();
+        }
+        // A selection of most events: its values are counted from the events it leaves out.
+        let counted_from_rest = (selection.len() > n_committed / 2)
+            .then(|| self.counts_from_rest(selection))
+            .flatten();
+        let tops = match counted_from_rest {
+            Some(counts) => DASHBOARD_FIELDS
+                .into_iter()
+                .zip(counts)
+                .map(|(field, counts)| {
+                    aggregate::top::rank(&self.store, field, &counts, selection.len() as u64, TOP_N)
+                })
+                .collect(),
+            None => DASHBOARD_FIELDS
+                .into_iter()
+                .map(|field| aggregate::top::top(&self.store, selection, field, TOP_N))
+                .collect(),
+        };
+        let domain = query.time_range.map(|range| (range.start, range.end));
+        Dashboard {
+            totals: aggregate::totals::totals(&self.store, selection),
+            timeline: aggregate::timeline::timeline(&self.store, selection, domain),
+            tops,
+            errors: aggregate::errors::error_insights(&self.store, selection, TOP_N),
+        }
+    }
+
+    /// The dashboard of every committed event and the dashboard fields' counts over them,
+    /// computed once per change of the store.
+    fn everything(&self) -> Arc<Everything> {
+        let changes = self.store.changes();
+        let mut kept = self
+            .everything
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(everything) = kept.as_ref().filter(|kept| kept.changes == changes) {
+            return Arc::clone(everything);
+        }
+        let all = Selection::from_ids(self.store.by_time().to_vec());
+        let counts: Vec<Vec<u64>> = DASHBOARD_FIELDS
+            .into_iter()
+            .map(|field| aggregate::top::count(&self.store, all.ids().iter().copied(), field))
+            .collect();
+        let dashboard = Dashboard {
+            totals: aggregate::totals::totals(&self.store, &all),
+            timeline: aggregate::timeline::timeline(&self.store, &all, None),
+            tops: DASHBOARD_FIELDS
+                .into_iter()
+                .zip(&counts)
+                .map(|(field, counts)| {
+                    aggregate::top::rank(&self.store, field, counts, all.len() as u64, TOP_N)
+                })
+                .collect(),
+            errors: aggregate::errors::error_insights(&self.store, &all, TOP_N),
+        };
+        let everything = Arc::new(Everything {
+            changes,
+            dashboard,
+            counts,
+        });
+        *kept = Some(Arc::clone(&everything));
+        everything
+    }
+
+    /// Each dashboard field's value counts over `selection`, as every committed event's counts
+    /// less those of the committed events `selection` leaves out; `None` if `selection` holds an
+    /// event that is not committed.
+    fn counts_from_rest(&self, selection: &Selection) -> Option<Vec<Vec<u64>>> {
+        let n_committed = self.store.by_time().len() as u32;
+        if selection
+            .ids()
+            .iter()
+            .any(|&event_idx| event_idx >= n_committed)
+        {
+            return None;
+        }
+        let chosen = Bitset::from_ids(n_committed, selection.ids().iter().copied());
+        let everything = self.everything();
+        let rest: Vec<u32> = (0..n_committed)
+            .filter(|&event_idx| !chosen.contains(event_idx))
+            .collect();
+        Some(
+            DASHBOARD_FIELDS
+                .into_iter()
+                .zip(&everything.counts)
+                .map(|(field, all)| {
+                    let mut counts = all.clone();
+                    let left_out = aggregate::top::count(&self.store, rest.iter().copied(), field);
+                    for (count, left_out) in counts.iter_mut().zip(left_out) {
+                        *count = count.saturating_sub(left_out);
+                    }
+                    counts
+                })
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::analytics::generate::{generate, GenSpec};
+    use crate::analytics::{TopItem, TopList};
+
+    /// A top list counted the plain way: values by name, every one sorted.
+    fn plain_top(
+        dataset: &Dataset,
+        selection: &Selection,
+        field: crate::analytics::Field,
+    ) -> TopList {
+        let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+        for &event_idx in selection.ids() {
+            let value = dataset.store.value(field, event_idx);
+            if !value.is_empty() {
+                *counts.entry(value).or_default() += 1;
+            }
+        }
+        let mut ranked: Vec<(&str, u64)> = counts.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        TopList {
+            field,
+            n_distinct: ranked.len() as u64,
+            items: ranked
+                .iter()
+                .take(TOP_N)
+                .map(|&(key, count)| TopItem {
+                    key: key.to_owned(),
+                    count,
+                    share: count as f64 / selection.len().max(1) as f64,
+                })
+                .collect(),
+        }
+    }
+
+    /// The dashboard computed over the selection itself, nothing kept.
+    fn plain_dashboard(dataset: &Dataset, selection: &Selection, query: &Query) -> Dashboard {
+        let store = &dataset.store;
+        let domain = query.time_range.map(|range| (range.start, range.end));
+        Dashboard {
+            totals: aggregate::totals::totals(store, selection),
+            timeline: aggregate::timeline::timeline(store, selection, domain),
+            tops: DASHBOARD_FIELDS
+                .into_iter()
+                .map(|field| plain_top(dataset, selection, field))
+                .collect(),
+            errors: aggregate::errors::error_insights(store, selection, TOP_N),
+        }
+    }
+
+    fn load(dataset: &mut Dataset, events: u64, seed: u64) -> Vec<(String, Vec<u8>)> {
+        let files: Vec<(String, Vec<u8>)> = generate(&GenSpec::new(events, seed))
+            .map(|file| (file.path, file.bytes))
+            .collect();
+        for (path, bytes) in &files {
+            dataset.ingest_file(path, bytes);
+        }
+        dataset.commit();
+        files
+    }
+
+    fn text(text: &str) -> Query {
+        Query {
+            text: text.to_owned(),
+            ..Query::default()
+        }
+    }
+
+    #[test]
+    fn kept_and_counted_from_the_rest_the_dashboards_equal_those_counted_plainly() {
+        let mut dataset = Dataset::default();
+        let files = load(&mut dataset, 12_000, 5);
+        dataset.prepare_search();
+        let queries = [
+            Query::default(),
+            Query {
+                errors_only: true,
+                ..Query::default()
+            },
+            text("-errorCode:*"),
+            text("-eventName:AssumeRole"),
+            text("eventVersion:*"),
+            text("eventName:Describe*"),
+        ];
+        let n_events = dataset.store.by_time().len();
+        let mut sizes = Vec::new();
+        for query in &queries {
+            let selection = dataset.select(query);
+            sizes.push(selection.len());
+            // Twice: computed, then from what was kept.
+            for _ in 0..2 {
+                assert_eq!(
+                    dataset.dashboard(&selection, query),
+                    plain_dashboard(&dataset, &selection, query),
+                    "{query:?}"
+                );
+            }
+        }
+        // The queries cover every path: all events, most of them, and few.
+        assert_eq!(sizes[0], n_events);
+        assert_eq!(sizes[4], n_events);
+        assert!(
+            sizes[2] > n_events / 2 && sizes[3] > n_events / 2,
+            "{sizes:?}"
+        );
+        assert!(
+            sizes[1] < n_events / 2 && sizes[5] < n_events / 2,
+            "{sizes:?}"
+        );
+
+        // What is kept follows the store: duplicates read again, then new events.
+        let everything = |dataset: &Dataset| {
+            let selection = dataset.select(&Query::default());
+            let shown = dataset.dashboard(&selection, &Query::default());
+            assert_eq!(
+                shown,
+                plain_dashboard(dataset, &selection, &Query::default())
+            );
+            shown
+        };
+        let before = everything(&dataset);
+        let (path, bytes) = &files[0];
+        // Duplicates change no committed event, only their counts: no commit is needed.
+        dataset.ingest_file(&format!("again/{path}"), bytes);
+        let after_duplicates = everything(&dataset);
+        assert!(after_duplicates.totals.n_duplicates > before.totals.n_duplicates);
+        load(&mut dataset, 3_000, 6);
+        let after_more = everything(&dataset);
+        assert_eq!(after_more.totals.n_events, before.totals.n_events + 3_000);
+    }
+}
