@@ -9,9 +9,9 @@ use crate::analytics::search::Bitset;
 use crate::analytics::{aggregate, Dashboard, Dataset, DASHBOARD_FIELDS, TOP_N};
 
 /// The dashboard of every committed event and each [`DASHBOARD_FIELDS`] value's count over
-/// them, as of [`Store::changes`] `changes`. A return to the unfiltered view is then drawn from
-/// it, and the top lists of a selection holding most events are counted from the events it
-/// leaves out.
+/// them, as of the store's [`changes`](crate::analytics::store::Store::changes) `changes`. A
+/// return to the unfiltered view is then drawn from it, and the top lists of a selection
+/// holding most events are counted from the events it leaves out.
 #[derive(Debug)]
 pub(super) struct Everything {
     changes: u64,
