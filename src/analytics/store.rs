@@ -40,6 +40,15 @@ impl RecordSink for Store {
     }
 }
 
+/// A record's values as dictionary ids (see [`Store::intern_value`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ValueIds<'a> {
+    /// One id per [`Field`], in column order.
+    pub values: &'a [u32; Field::COUNT],
+    /// The error message's id.
+    pub error_message: u32,
+}
+
 /// A block of record text read elsewhere, for [`Store::append_text_block`].
 #[derive(Debug)]
 pub enum TextBlock {
@@ -99,18 +108,35 @@ impl Store {
 
     /// Offers one record to the store; `raw` is its JSON text.
     pub fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement {
-        self.place_raw(record, RawRef::Text(raw), file_idx)
+        self.place_raw(record, None, RawRef::Text(raw), file_idx)
     }
 
-    /// Offers one record whose text is already in the record-text arena (a block appended with
-    /// [`Store::append_text_block`]), at `start`, `len` bytes long.
+    /// Offers one record whose values are already interned (`ids`, from
+    /// [`Store::intern_value`]; the record's own values are not read) and whose text is already
+    /// in the record-text arena (a block appended with [`Store::append_text_block`]), at
+    /// `start`, `len` bytes long.
     pub fn place_spanned(
         &mut self,
         record: &Normalized<'_>,
+        ids: ValueIds<'_>,
         (block, start, len): (u32, u32, u32),
         file_idx: u32,
     ) -> Placement {
-        self.place_raw(record, RawRef::Span { block, start, len }, file_idx)
+        self.place_raw(
+            record,
+            Some(ids),
+            RawRef::Span { block, start, len },
+            file_idx,
+        )
+    }
+
+    /// The id of `value` among the values of field `table` (in [`Field`] column order), or
+    /// among error messages for table `Field::COUNT`; added if new.
+    pub fn intern_value(&mut self, table: usize, value: &str) -> u32 {
+        match self.dictionaries.get_mut(table) {
+            Some(dictionary) => dictionary.intern(value),
+            None => self.error_messages.intern(value),
+        }
     }
 
     /// Appends a block of record text read elsewhere, plain or deflated (with
@@ -128,7 +154,13 @@ impl Store {
         self.raw.near_budget(margin)
     }
 
-    fn place_raw(&mut self, record: &Normalized<'_>, raw: RawRef<'_>, file_idx: u32) -> Placement {
+    fn place_raw(
+        &mut self,
+        record: &Normalized<'_>,
+        ids: Option<ValueIds<'_>>,
+        raw: RawRef<'_>,
+        file_idx: u32,
+    ) -> Placement {
         self.changes += 1;
         let mut conflict = false;
         if !record.event_id.is_empty() {
@@ -147,7 +179,7 @@ impl Store {
                 }
             }
         }
-        self.push(record, raw, file_idx, conflict);
+        self.push(record, ids, raw, file_idx, conflict);
         if conflict {
             Placement::Conflict
         } else {
@@ -174,15 +206,29 @@ impl Store {
         (None, last)
     }
 
-    fn push(&mut self, record: &Normalized<'_>, raw: RawRef<'_>, file_idx: u32, conflict: bool) {
+    fn push(
+        &mut self,
+        record: &Normalized<'_>,
+        ids: Option<ValueIds<'_>>,
+        raw: RawRef<'_>,
+        file_idx: u32,
+        conflict: bool,
+    ) {
         let event_idx = self.time.len() as u32;
         self.time.push(record.time.unwrap_or(UNDATED));
-        for (field_idx, value) in record.values.iter().enumerate() {
-            let id = self.dictionaries[field_idx].intern(value);
-            self.columns[field_idx].push(id);
+        if let Some(ids) = ids {
+            for (column, &id) in self.columns.iter_mut().zip(ids.values) {
+                column.push(id);
+            }
+            self.error_message.push(ids.error_message);
+        } else {
+            for (field_idx, value) in record.values.iter().enumerate() {
+                let id = self.dictionaries[field_idx].intern(value);
+                self.columns[field_idx].push(id);
+            }
+            self.error_message
+                .push(self.error_messages.intern(&record.error_message));
         }
-        self.error_message
-            .push(self.error_messages.intern(&record.error_message));
         self.read_only.push(record.read_only);
         self.file.push(file_idx);
         self.duplicates.push(0);

@@ -11,23 +11,56 @@
 //! deflate it anyway (past its plain-text budget), so the page appends blocks to its record-text
 //! arena as they are and never compresses text itself; each record names its block and place.
 //!
-//! Layout (little-endian): `TVS2`, the number of reports, each report, the number of text
-//! blocks, each block (kind, length, bytes), then records until the end. A string is a `u32`
-//! length and UTF-8 bytes. A plain block is validated as UTF-8 once, whole. A buffer whose
-//! reports or blocks do not decode is refused whole with a reason; nothing of it is placed.
+//! A record's field values and error message travel as ids into the shard's own tables, one per
+//! field (and one for error messages), each holding the distinct values in order of first use.
+//! The page interns each table's values once and maps the records' ids, rather than hashing
+//! every value of every record again.
+//!
+//! Layout (little-endian): `TVS3`, the number of reports, each report, the number of text
+//! blocks, each block (kind, length, bytes), the number of value tables, each table (the number
+//! of values, then each value), then records until the end. A string is a `u32` length and
+//! UTF-8 bytes; a value id is a LEB128 number. A plain block is validated as UTF-8 once, whole.
+//! A buffer whose reports, blocks or tables do not decode is refused whole with a reason;
+//! nothing of it is placed.
 
 use std::borrow::Cow;
 
-use crate::analytics::bytes::{put_str, put_u32, Reader};
+use rustc_hash::FxHashMap;
+
+use crate::analytics::bytes::{put_str, put_u32, put_varint, Reader};
 use crate::analytics::ingest::container::Shape;
 use crate::analytics::ingest::normalize::{Normalized, TimeSource};
 use crate::analytics::ingest::{count_placement, FileReport, FileStatus, RejectReason};
 use crate::analytics::model::field::Field;
 use crate::analytics::model::time::{Millis, UNDATED};
 use crate::analytics::raw_arena::{deflate_text, BLOCK_BYTES};
-use crate::analytics::store::{Placement, RecordSink, Store, TextBlock};
+use crate::analytics::store::{Placement, RecordSink, Store, TextBlock, ValueIds};
 
-const MAGIC: &[u8; 4] = b"TVS2";
+const MAGIC: &[u8; 4] = b"TVS3";
+
+/// Value tables in a shard: one per [`Field`], then error messages.
+const N_TABLES: usize = Field::COUNT + 1;
+
+/// A shard's distinct values of one field, in order of first use.
+#[derive(Debug, Default)]
+struct ValueTable {
+    ids: FxHashMap<Box<str>, u32>,
+    /// The values, encoded, in id order.
+    encoded: Vec<u8>,
+}
+
+impl ValueTable {
+    /// The id of `value`, added if new.
+    fn id(&mut self, value: &str) -> u32 {
+        if let Some(&id) = self.ids.get(value) {
+            return id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(value.into(), id);
+        put_str(&mut self.encoded, value);
+        id
+    }
+}
 
 /// Records written for a shard, in the order found.
 #[derive(Debug, Default)]
@@ -40,6 +73,8 @@ pub struct ShardWriter {
     n_blocks: u32,
     /// Whether sealed blocks are deflated.
     deflate: bool,
+    /// The records' values, by field, then error messages.
+    tables: Vec<ValueTable>,
 }
 
 impl RecordSink for ShardWriter {
@@ -58,10 +93,13 @@ impl RecordSink for ShardWriter {
             Some(true) => 2,
         });
         put_str(out, &record.event_id);
-        for value in &record.values {
-            put_str(out, value);
+        if self.tables.len() != N_TABLES {
+            self.tables.resize_with(N_TABLES, ValueTable::default);
         }
-        put_str(out, &record.error_message);
+        let values = record.values.iter().chain([&record.error_message]);
+        for (table, value) in self.tables.iter_mut().zip(values) {
+            put_varint(out, table.id(value));
+        }
         put_u32(out, record.resource_arns.len() as u32);
         for arn in &record.resource_arns {
             put_str(out, arn);
@@ -105,8 +143,14 @@ impl ShardWriter {
     /// The shard of `reports` and the records written, leaving the writer empty.
     pub fn finish(&mut self, reports: &[FileReport]) -> Vec<u8> {
         self.seal();
-        let mut out =
-            Vec::with_capacity(self.records.len() + self.blocks.len() + 256 * reports.len() + 16);
+        let table_bytes: usize = self
+            .tables
+            .iter()
+            .map(|table| table.encoded.len() + 4)
+            .sum();
+        let mut out = Vec::with_capacity(
+            self.records.len() + self.blocks.len() + table_bytes + 256 * reports.len() + 16,
+        );
         out.extend_from_slice(MAGIC);
         put_u32(&mut out, reports.len() as u32);
         for report in reports {
@@ -114,6 +158,15 @@ impl ShardWriter {
         }
         put_u32(&mut out, self.n_blocks);
         out.append(&mut self.blocks);
+        if self.tables.len() != N_TABLES {
+            self.tables.resize_with(N_TABLES, ValueTable::default);
+        }
+        put_u32(&mut out, N_TABLES as u32);
+        for table in &mut self.tables {
+            put_u32(&mut out, table.ids.len() as u32);
+            out.append(&mut table.encoded);
+            table.ids.clear();
+        }
         out.append(&mut self.records);
         self.n_blocks = 0;
         out
@@ -146,6 +199,32 @@ pub fn absorb(
     for _ in 0..n_blocks {
         blocks.push(read_block(&mut reader)?);
     }
+    let n_tables = reader.u32()? as usize;
+    if n_tables != N_TABLES {
+        return Err(format!(
+            "{n_tables} value tables in a shard, where {N_TABLES} were expected"
+        ));
+    }
+    let mut tables: Vec<Vec<&str>> = Vec::with_capacity(N_TABLES);
+    for _ in 0..N_TABLES {
+        let n_values = reader.u32()? as usize;
+        let mut values = Vec::with_capacity(n_values.min(reader.remaining() / 4));
+        for _ in 0..n_values {
+            values.push(reader.str()?);
+        }
+        tables.push(values);
+    }
+    // Each table's values, interned once: value `i` of table `t` is id `ids[t][i]` of the store.
+    let ids: Vec<Vec<u32>> = tables
+        .iter()
+        .enumerate()
+        .map(|(table, values)| {
+            values
+                .iter()
+                .map(|value| store.intern_value(table, value))
+                .collect()
+        })
+        .collect();
     // Block `i` of the shard becomes block `appended[i]` of the store; `lens[i]` is its text's length.
     let mut appended = Vec::with_capacity(blocks.len());
     let mut lens = Vec::with_capacity(blocks.len());
@@ -154,7 +233,7 @@ pub fn absorb(
         appended.push(store.append_text_block(block));
     }
     while !reader.done() {
-        let record = match read_record(&mut reader) {
+        let record = match read_record(&mut reader, &ids) {
             Ok(record) if (record.file_idx as usize) < reports.len() => record,
             Ok(record) => {
                 let reason = format!(
@@ -184,6 +263,10 @@ pub fn absorb(
         let report = &mut reports[record.file_idx as usize];
         let placement = store.place_spanned(
             &record.normalized,
+            ValueIds {
+                values: &record.values,
+                error_message: record.error_message,
+            },
             (appended[block as usize], start, len),
             first_file_idx + record.file_idx,
         );
@@ -244,7 +327,12 @@ fn known_format(text: &str) -> Option<&'static str> {
 
 struct ShardRecord<'a> {
     file_idx: u32,
+    /// The record, its values and error message left empty: they are the ids below.
     normalized: Normalized<'a>,
+    /// The store's ids of its values, one per [`Field`].
+    values: [u32; Field::COUNT],
+    /// The store's id of its error message.
+    error_message: u32,
     /// Where its text is: the shard's block, start and length.
     text: (u32, u32, u32),
 }
@@ -277,7 +365,7 @@ fn read_report(reader: &mut Reader<'_>) -> Result<FileReport, String> {
     Ok(report)
 }
 
-fn read_record<'a>(reader: &mut Reader<'a>) -> Result<ShardRecord<'a>, String> {
+fn read_record<'a>(reader: &mut Reader<'a>, ids: &[Vec<u32>]) -> Result<ShardRecord<'a>, String> {
     let file_idx = reader.u32()?;
     let time: Millis = i64::from_le_bytes(reader.array()?);
     let read_only = match reader.u8()? {
@@ -287,11 +375,14 @@ fn read_record<'a>(reader: &mut Reader<'a>) -> Result<ShardRecord<'a>, String> {
         other => return Err(format!("unknown readOnly code {other} in a shard")),
     };
     let event_id = Cow::Borrowed(reader.str()?);
-    let mut values: [Cow<'a, str>; Field::COUNT] = Default::default();
-    for value in &mut values {
-        *value = Cow::Borrowed(reader.str()?);
+    let mut resolved = [0u32; N_TABLES];
+    for (slot, table) in resolved.iter_mut().zip(ids) {
+        let local = reader.varint()?;
+        *slot = *table
+            .get(local as usize)
+            .ok_or_else(|| format!("value {local} outside its table of {}", table.len()))?;
     }
-    let error_message = Cow::Borrowed(reader.str()?);
+    let [values @ .., error_message] = resolved;
     let n_arns = reader.u32()? as usize;
     let mut resource_arns = Vec::with_capacity(n_arns.min(1 << 10));
     for _ in 0..n_arns {
@@ -304,11 +395,13 @@ fn read_record<'a>(reader: &mut Reader<'a>) -> Result<ShardRecord<'a>, String> {
             time: (time != UNDATED).then_some(time),
             time_source: TimeSource::EventTime,
             event_id,
-            values,
-            error_message,
+            values: Default::default(),
+            error_message: Cow::Borrowed(""),
             read_only,
             resource_arns,
         },
+        values,
+        error_message,
         text,
     })
 }
@@ -330,4 +423,73 @@ fn read_block(reader: &mut Reader<'_>) -> Result<(u32, TextBlock), String> {
         other => return Err(format!("unknown text block kind {other} in a shard")),
     };
     Ok((plain_len, block))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record<'a>(event_id: &'a str, event_name: &'a str) -> Normalized<'a> {
+        let mut values: [Cow<'a, str>; Field::COUNT] = Default::default();
+        values[Field::EventName as usize] = Cow::Borrowed(event_name);
+        Normalized {
+            time: Some(1_700_000_000_000),
+            time_source: TimeSource::EventTime,
+            event_id: Cow::Borrowed(event_id),
+            values,
+            error_message: Cow::Borrowed(""),
+            read_only: None,
+            resource_arns: Vec::new(),
+        }
+    }
+
+    /// A shard of three records of one file, two of them sharing their values.
+    fn shard() -> (Vec<u8>, usize) {
+        let mut writer = ShardWriter::default();
+        for (event_id, name) in [("a", "GetObject"), ("b", "GetObject"), ("c", "PutObject")] {
+            writer.place(&record(event_id, name), r#"{"x":1}"#, 0);
+        }
+        let records_len = writer.records.len();
+        let mut report = FileReport::new("f.json", 100);
+        report.read = 3;
+        report.format = Shape::ALL[0].label();
+        (writer.finish(&[report]), records_len)
+    }
+
+    #[test]
+    fn values_travel_once_per_shard_and_come_back_as_the_stores_ids() {
+        let (shard, _) = shard();
+        // Each distinct value is written once: "GetObject" once, not twice.
+        let text = String::from_utf8_lossy(&shard);
+        assert_eq!(text.matches("GetObject").count(), 1);
+        assert_eq!(text.matches("PutObject").count(), 1);
+        let mut store = Store::new();
+        store.intern_value(Field::EventName as usize, "Earlier");
+        let reports = absorb(&mut store, &shard, 0).unwrap();
+        assert_eq!(reports[0].indexed, 3);
+        let names: Vec<&str> = (0..3)
+            .map(|event_idx| store.value(Field::EventName, event_idx))
+            .collect();
+        assert_eq!(names, ["GetObject", "GetObject", "PutObject"]);
+    }
+
+    #[test]
+    fn a_value_id_outside_its_table_loses_the_rest_with_the_reason() {
+        let (mut shard, records_len) = shard();
+        // The first record: file (4), time (8), readOnly (1), eventID "a" (4 + 1), then the id
+        // of its first field's value, in a table of one value ("").
+        let first_id = shard.len() - records_len + 4 + 8 + 1 + 5;
+        shard[first_id] = 0x7f;
+        let mut store = Store::new();
+        let reports = absorb(&mut store, &shard, 0).unwrap();
+        assert_eq!((reports[0].indexed, reports[0].rejected), (0, 3));
+        assert!(
+            reports[0].reasons[0]
+                .reason
+                .contains("value 127 outside its table of 1"),
+            "{:?}",
+            reports[0].reasons
+        );
+        assert_eq!(store.len(), 0);
+    }
 }
