@@ -32,6 +32,8 @@ pub mod top_list;
 pub mod url_state;
 pub mod worker;
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 
 use crate::analytics::Field;
@@ -107,6 +109,20 @@ pub fn App() -> impl IntoView {
     indexer::keep_indexed(state, queue);
     let dragging = RwSignal::new(false);
     let has_data = Memo::new(move |_| state.has_data());
+    // The dashboard is built, hidden, once the welcome has been painted, so that the first
+    // events of a load only fill it in: built at first data it was the load's longest task.
+    let built = RwSignal::new(false);
+    request_animation_frame(move || set_timeout(move || built.set(true), Duration::ZERO));
+    // Counts the times the data has gone (at start and at each Clear): the dashboard is built
+    // afresh then, so nothing of what was shown before carries over.
+    let epoch = Memo::new(move |previous: Option<&u32>| {
+        let epoch = previous.copied().unwrap_or(0);
+        if has_data.get() {
+            epoch
+        } else {
+            epoch + 1
+        }
+    });
     view! {
         <div class="tv-app" data-testid="drop-zone" class:tv-app--dragging=move || dragging.get()
             on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); dragging.set(true); }
@@ -117,35 +133,43 @@ pub fn App() -> impl IntoView {
                 if let Some(transfer) = ev.data_transfer() { accept_drop(state, queue, &transfer); }
             }>
             <Header />
-            <Show when=move || has_data.get() fallback=|| view! { <EmptyState /> }>
-                <main class="tv-main">
-                    <QueryBar />
-                    <QuickFilters />
-                    <FilterBar />
-                    <PivotBanner />
-                    <Stats />
-                    <div class="tv-body">
-                        <aside class="tv-sidebar">
-                            <Facets />
-                            <TopList field=Field::Caller test_id="top-callers" title="Top callers" />
-                            <TopList field=Field::EventName test_id="top-events" title="Top event names" />
-                            <TopList field=Field::EventSource test_id="top-services" title="Top services" />
-                            <TopList field=Field::ErrorCode test_id="top-errors" title="Top error codes" />
-                            <TopList field=Field::SourceIp test_id="top-ips" title="Top source IPs" />
-                            <TopList field=Field::Region test_id="top-regions" title="Regions" />
-                            <TopList field=Field::Account test_id="top-accounts" title="Accounts" />
-                        </aside>
-                        <div class="tv-content">
-                            <Timeline />
-                            <ErrorsPanel />
-                            <div class="tv-split" class:tv-split--open=move || state.open_event.get().is_some()>
-                                <EventTable />
-                                <EventDetail />
+            <Show when=move || !has_data.get()>
+                <EmptyState />
+            </Show>
+            <Show when=move || built.get() || has_data.get()>
+                {move || {
+                    epoch.track();
+                    view! {
+                        <main class="tv-main" hidden=move || !has_data.get()>
+                            <QueryBar />
+                            <QuickFilters />
+                            <FilterBar />
+                            <PivotBanner />
+                            <Stats />
+                            <div class="tv-body">
+                                <aside class="tv-sidebar">
+                                    <Facets />
+                                    <TopList field=Field::Caller test_id="top-callers" title="Top callers" />
+                                    <TopList field=Field::EventName test_id="top-events" title="Top event names" />
+                                    <TopList field=Field::EventSource test_id="top-services" title="Top services" />
+                                    <TopList field=Field::ErrorCode test_id="top-errors" title="Top error codes" />
+                                    <TopList field=Field::SourceIp test_id="top-ips" title="Top source IPs" />
+                                    <TopList field=Field::Region test_id="top-regions" title="Regions" />
+                                    <TopList field=Field::Account test_id="top-accounts" title="Accounts" />
+                                </aside>
+                                <div class="tv-content">
+                                    <Timeline />
+                                    <ErrorsPanel />
+                                    <div class="tv-split" class:tv-split--open=move || state.open_event.get().is_some()>
+                                        <EventTable />
+                                        <EventDetail />
+                                    </div>
+                                    <IngestReport />
+                                </div>
                             </div>
-                            <IngestReport />
-                        </div>
-                    </div>
-                </main>
+                        </main>
+                    }
+                }}
                 <ComparePanel />
             </Show>
             <div class="tv-drop-overlay" aria-hidden="true"><span>"Drop files or folders to add them"</span></div>
