@@ -137,39 +137,38 @@ pub fn App() -> impl IntoView {
                 <EmptyState />
             </Show>
             <Show when=move || built.get() || has_data.get()>
-                {move || {
-                    epoch.track();
-                    view! {
-                        <main class="tv-main" hidden=move || !has_data.get()>
-                            <QueryBar />
-                            <QuickFilters />
-                            <FilterBar />
-                            <PivotBanner />
-                            <Stats />
-                            <div class="tv-body">
-                                <aside class="tv-sidebar">
-                                    <Facets />
-                                    <TopList field=Field::Caller test_id="top-callers" title="Top callers" />
-                                    <TopList field=Field::EventName test_id="top-events" title="Top event names" />
-                                    <TopList field=Field::EventSource test_id="top-services" title="Top services" />
-                                    <TopList field=Field::ErrorCode test_id="top-errors" title="Top error codes" />
-                                    <TopList field=Field::SourceIp test_id="top-ips" title="Top source IPs" />
-                                    <TopList field=Field::Region test_id="top-regions" title="Regions" />
-                                    <TopList field=Field::Account test_id="top-accounts" title="Accounts" />
-                                </aside>
-                                <div class="tv-content">
-                                    <Timeline />
-                                    <ErrorsPanel />
-                                    <div class="tv-split" class:tv-split--open=move || state.open_event.get().is_some()>
-                                        <EventTable />
-                                        <EventDetail />
-                                    </div>
-                                    <IngestReport />
+                // Keyed by the epoch: a new key builds a new dashboard, where a re-run closure
+                // would update the old one in place.
+                <For each=move || [epoch.get()] key=|epoch| *epoch let:_epoch>
+                    <main class="tv-main" hidden=move || !has_data.get()>
+                        <QueryBar />
+                        <QuickFilters />
+                        <FilterBar />
+                        <PivotBanner />
+                        <Stats />
+                        <div class="tv-body">
+                            <aside class="tv-sidebar">
+                                <Facets />
+                                <TopList field=Field::Caller test_id="top-callers" title="Top callers" />
+                                <TopList field=Field::EventName test_id="top-events" title="Top event names" />
+                                <TopList field=Field::EventSource test_id="top-services" title="Top services" />
+                                <TopList field=Field::ErrorCode test_id="top-errors" title="Top error codes" />
+                                <TopList field=Field::SourceIp test_id="top-ips" title="Top source IPs" />
+                                <TopList field=Field::Region test_id="top-regions" title="Regions" />
+                                <TopList field=Field::Account test_id="top-accounts" title="Accounts" />
+                            </aside>
+                            <div class="tv-content">
+                                <Timeline />
+                                <ErrorsPanel />
+                                <div class="tv-split" class:tv-split--open=move || state.open_event.get().is_some()>
+                                    <EventTable />
+                                    <EventDetail />
                                 </div>
+                                <IngestReport />
                             </div>
-                        </main>
-                    }
-                }}
+                        </div>
+                    </main>
+                </For>
                 <ComparePanel />
             </Show>
             <div class="tv-drop-overlay" aria-hidden="true"><span>"Drop files or folders to add them"</span></div>

@@ -423,12 +423,21 @@ test('7. clear-button empties the dashboard', { skip, timeout: 2 * TIMEOUT }, wi
   await uploadSingle(page);
   const loaded = await loadAndSettle(page, expected);
   assert.equal(loaded.stats.events, expected.totals.events);
+  await page.locator(testid('file-search')).fill('typed before Clear');
   await page.click(testid('clear-button'));
   const shot = await eventually(() => snapshot(page), (s) =>
     (s.stats.events === null || s.stats.events === 0) && s.eventRows === 0);
   assert.ok(shot.stats.events === null || shot.stats.events === 0, `stat-events after clear: ${shot.stats.events}`);
   assert.equal(shot.eventRows, 0, 'no event-row left');
   for (const name of TOP_LISTS) assert.deepEqual(shot.top[name], [], `${LIST_IDS[name]} is empty`);
+  // The welcome is back; the dashboard, built ahead of the next load, is hidden.
+  assert.ok(await page.locator('.tv-welcome').isVisible(), 'the welcome is shown');
+  assert.equal(await page.locator('main.tv-main').isVisible(), false, 'the dashboard is hidden');
+  // The next load fills a fresh dashboard: nothing typed before Clear is left.
+  await uploadSingle(page);
+  const again = await loadAndSettle(page, expected);
+  assert.equal(again.stats.events, expected.totals.events);
+  assert.equal(await page.locator(testid('file-search')).inputValue(), '', 'the Files search is empty again');
 }));
 
 test('8. the public invictus-aws-dataset corpus loads completely', { skip, timeout: 5 * TIMEOUT }, async (t) => {
