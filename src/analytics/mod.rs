@@ -515,6 +515,12 @@ impl Dataset {
         &self.files
     }
 
+    /// Makes room for about `events` more events, so that storing them rehashes and moves
+    /// nothing already held (see [`Store::reserve_ahead`]).
+    pub fn reserve_ahead(&mut self, events: usize) {
+        self.store.reserve_ahead(events);
+    }
+
     /// The number of events kept.
     pub fn n_events(&self) -> usize {
         self.store.len()

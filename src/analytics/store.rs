@@ -301,6 +301,42 @@ impl Store {
         self.time.is_empty()
     }
 
+    /// Makes room for about `events` more events, so that storing them moves and rehashes
+    /// nothing already held: above all the table of `eventID`s, whose every text is new and
+    /// which, left to double as it fills, rehashes half a million IDs in one step at 1M events.
+    /// Sized from the events stored so far (their IDs' length, their resources per event); as
+    /// much of it as memory allows.
+    pub fn reserve_ahead(&mut self, events: usize) {
+        let stored = self.time.len().max(1);
+        // What `events` more events hold of something at the rate seen so far.
+        let scaled = |so_far: usize| {
+            usize::try_from(so_far as u128 * events as u128 / stored as u128).unwrap_or(usize::MAX)
+        };
+        // Every event brings a new eventID (duplicates aside); distinct resource ARNs grow
+        // more slowly than events, so their table is left to grow as it fills.
+        self.event_ids
+            .try_reserve(events, scaled(self.event_ids.text_bytes()));
+        let _ = self.first_with_id.try_reserve(events);
+        let _ = self
+            .resource_ids
+            .try_reserve(scaled(self.resource_ids.len()));
+        for column in [
+            &mut self.error_message,
+            &mut self.file,
+            &mut self.duplicates,
+            &mut self.event_id,
+            &mut self.resource_end,
+        ]
+        .into_iter()
+        .chain(&mut self.columns)
+        {
+            let _ = column.try_reserve(events);
+        }
+        let _ = self.time.try_reserve(events);
+        let _ = self.read_only.try_reserve(events);
+        let _ = self.conflict.try_reserve(events);
+    }
+
     /// How many times what queries and dashboards see has changed: a placement or a commit.
     pub fn changes(&self) -> u64 {
         self.changes
@@ -545,6 +581,28 @@ mod tests {
         assert_eq!(offer(&mut store, text), Placement::Indexed);
         assert_eq!(offer(&mut store, text), Placement::Indexed);
         assert_eq!(store.len(), 2);
+    }
+
+    #[test]
+    fn room_made_ahead_holds_the_events_that_follow_without_growing() {
+        let mut store = Store::new();
+        let record = |i: usize| {
+            format!(r#"{{"eventID":"{i:08x}-0000-4000-8000-{i:012x}","eventName":"GetObject"}}"#)
+        };
+        for i in 0..1_000 {
+            assert_eq!(offer(&mut store, &record(i)), Placement::Indexed);
+        }
+        store.reserve_ahead(20_000);
+        let held = store.event_ids.memory_bytes();
+        for i in 1_000..21_000 {
+            assert_eq!(offer(&mut store, &record(i)), Placement::Indexed);
+        }
+        assert_eq!(store.len(), 21_000);
+        assert_eq!(
+            store.event_ids.memory_bytes(),
+            held,
+            "the eventID table did not grow"
+        );
     }
 
     #[test]

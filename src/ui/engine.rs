@@ -111,6 +111,12 @@ impl Engine {
         });
     }
 
+    /// Makes room for about `events` more events (see `Dataset::reserve_ahead`).
+    pub fn reserve_ahead(&self, events: usize) {
+        self.dataset
+            .update_value(|dataset| dataset.reserve_ahead(events));
+    }
+
     /// Makes ingested events visible to queries.
     pub fn commit(&self) {
         self.dataset.update_value(Dataset::commit);

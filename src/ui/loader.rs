@@ -161,6 +161,8 @@ struct Pace {
     stopped: RefCell<Option<String>>,
     /// Files of the batch listed as not read because loading stopped.
     not_read: Cell<u64>,
+    /// Whether room has been made for the rest of the batch's events.
+    reserved: Cell<bool>,
 }
 
 impl Pace {
@@ -172,6 +174,7 @@ impl Pace {
             progress.bytes_done += bytes;
             progress.events += events;
         });
+        self.reserve_for_the_rest();
         let first = events > 0 && self.first_shown.get().is_none();
         if first || now_ms() - self.last_refresh.get() > REFRESH_EVERY_MS {
             self.state.engine.commit();
@@ -181,6 +184,31 @@ impl Pace {
                 self.first_shown.set(Some(now_ms()));
             }
         }
+    }
+
+    /// Once a sixteenth of the batch's files (and 5,000 events) are in, makes room for as many
+    /// events again per file in the files left, and a tenth more (no more than the memory budget
+    /// could hold): the store's tables then grow once, early, instead of doubling as they fill,
+    /// each doubling a long task.
+    fn reserve_for_the_rest(&self) {
+        if self.reserved.get() {
+            return;
+        }
+        let (done, total, events) = self.state.progress.with_untracked(|progress| {
+            (progress.files_done, progress.files_total, progress.events)
+        });
+        if done == 0 || done * 16 < total || events < 5_000 || done >= total {
+            return;
+        }
+        self.reserved.set(true);
+        let ahead = events.saturating_mul(total - done) / done;
+        let ahead = ahead.saturating_add(ahead / 10) as f64;
+        // No more than the memory budget could hold at the bytes per event held so far: room
+        // made for events that will not fit would only make loading stop sooner.
+        let in_use = heap::in_use_bytes().max(1.0);
+        let stored = self.state.engine.n_events().max(1) as f64;
+        let fit = (self.budget - in_use).max(0.0) / (in_use / stored);
+        self.state.engine.reserve_ahead(ahead.min(fit) as usize);
     }
 
     /// [`Pace::count`], then a yield to the browser once a slice of work is done.
@@ -266,6 +294,7 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         budget: heap::load_budget_bytes(),
         stopped: RefCell::new(None),
         not_read: Cell::new(0),
+        reserved: Cell::new(false),
     });
     let pool = queue.pool();
     let busy_before = pool.busy_ms();
