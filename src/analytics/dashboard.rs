@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::analytics::model::time::Millis;
 use crate::analytics::query::{Query, Selection};
 use crate::analytics::search::Bitset;
 use crate::analytics::{aggregate, Dashboard, Dataset, DASHBOARD_FIELDS, TOP_N};
@@ -27,29 +28,42 @@ impl Dataset {
             return self.everything().dashboard.clone();
         }
         // A selection of most events: its values are counted from the events it leaves out.
-        let counted_from_rest = (selection.len() > n_committed / 2)
+        let counts = (selection.len() > n_committed / 2)
             .then(|| self.counts_from_rest(selection))
-            .flatten();
-        let tops = match counted_from_rest {
-            Some(counts) => DASHBOARD_FIELDS
+            .flatten()
+            .unwrap_or_else(|| self.counts(selection.ids()));
+        let domain = query.time_range.map(|range| (range.start, range.end));
+        self.assemble(selection, domain, &counts)
+    }
+
+    /// The dashboard of `selection`, its top lists ranked from each dashboard field's `counts`.
+    fn assemble(
+        &self,
+        selection: &Selection,
+        domain: Option<(Millis, Millis)>,
+        counts: &[Vec<u64>],
+    ) -> Dashboard {
+        let store = &self.store;
+        Dashboard {
+            totals: aggregate::totals::totals(store, selection),
+            timeline: aggregate::timeline::timeline(store, selection, domain),
+            tops: DASHBOARD_FIELDS
                 .into_iter()
                 .zip(counts)
                 .map(|(field, counts)| {
-                    aggregate::top::rank(&self.store, field, &counts, selection.len() as u64, TOP_N)
+                    aggregate::top::rank(store, field, counts, selection.len() as u64, TOP_N)
                 })
                 .collect(),
-            None => DASHBOARD_FIELDS
-                .into_iter()
-                .map(|field| aggregate::top::top(&self.store, selection, field, TOP_N))
-                .collect(),
-        };
-        let domain = query.time_range.map(|range| (range.start, range.end));
-        Dashboard {
-            totals: aggregate::totals::totals(&self.store, selection),
-            timeline: aggregate::timeline::timeline(&self.store, selection, domain),
-            tops,
-            errors: aggregate::errors::error_insights(&self.store, selection, TOP_N),
+            errors: aggregate::errors::error_insights(store, selection, TOP_N),
         }
+    }
+
+    /// Each dashboard field's value counts over `events`.
+    fn counts(&self, events: &[u32]) -> Vec<Vec<u64>> {
+        DASHBOARD_FIELDS
+            .into_iter()
+            .map(|field| aggregate::top::count(&self.store, events.iter().copied(), field))
+            .collect()
     }
 
     /// The dashboard of every committed event and the dashboard fields' counts over them,
@@ -64,25 +78,10 @@ impl Dataset {
             return Arc::clone(everything);
         }
         let all = Selection::from_ids(self.store.by_time().to_vec());
-        let counts: Vec<Vec<u64>> = DASHBOARD_FIELDS
-            .into_iter()
-            .map(|field| aggregate::top::count(&self.store, all.ids().iter().copied(), field))
-            .collect();
-        let dashboard = Dashboard {
-            totals: aggregate::totals::totals(&self.store, &all),
-            timeline: aggregate::timeline::timeline(&self.store, &all, None),
-            tops: DASHBOARD_FIELDS
-                .into_iter()
-                .zip(&counts)
-                .map(|(field, counts)| {
-                    aggregate::top::rank(&self.store, field, counts, all.len() as u64, TOP_N)
-                })
-                .collect(),
-            errors: aggregate::errors::error_insights(&self.store, &all, TOP_N),
-        };
+        let counts = self.counts(all.ids());
         let everything = Arc::new(Everything {
             changes,
-            dashboard,
+            dashboard: self.assemble(&all, None, &counts),
             counts,
         });
         *kept = Some(Arc::clone(&everything));
@@ -106,20 +105,13 @@ impl Dataset {
         let rest: Vec<u32> = (0..n_committed)
             .filter(|&event_idx| !chosen.contains(event_idx))
             .collect();
-        Some(
-            DASHBOARD_FIELDS
-                .into_iter()
-                .zip(&everything.counts)
-                .map(|(field, all)| {
-                    let mut counts = all.clone();
-                    let left_out = aggregate::top::count(&self.store, rest.iter().copied(), field);
-                    for (count, left_out) in counts.iter_mut().zip(left_out) {
-                        *count = count.saturating_sub(left_out);
-                    }
-                    counts
-                })
-                .collect(),
-        )
+        let mut counts = everything.counts.clone();
+        for (counts, left_out) in counts.iter_mut().zip(self.counts(&rest)) {
+            for (count, left_out) in counts.iter_mut().zip(left_out) {
+                *count = count.saturating_sub(left_out);
+            }
+        }
+        Some(counts)
     }
 }
 

@@ -11,10 +11,10 @@ use std::io::{Read as _, Write as _};
 use std::rc::Rc;
 
 use flate2::read::DeflateDecoder;
-
-use crate::analytics::bytes::{put_u32, Reader};
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
+
+use crate::analytics::bytes::{put_u32, Reader};
 
 /// The size a block is filled to before the next one starts.
 pub const BLOCK_BYTES: usize = 64 << 10;
@@ -182,15 +182,8 @@ impl RawArena {
                 return Rc::clone(text);
             }
         }
-        let mut text = String::with_capacity(BLOCK_BYTES);
         // Our own deflated text inflates; should it not, the records read as empty.
-        if DeflateDecoder::new(bytes)
-            .read_to_string(&mut text)
-            .is_err()
-        {
-            text.clear();
-        }
-        let text: Rc<str> = Rc::from(text);
+        let text: Rc<str> = Rc::from(inflate_text(bytes).unwrap_or_default());
         *self.cache.borrow_mut() = Some((block, Rc::clone(&text)));
         text
     }
@@ -282,13 +275,7 @@ impl<'a> PackedTexts<'a> {
             let body = reader.take(len)?;
             blocks.push(match kind {
                 0 => Cow::Borrowed(std::str::from_utf8(body).map_err(|error| error.to_string())?),
-                1 => {
-                    let mut text = String::with_capacity(BLOCK_BYTES);
-                    DeflateDecoder::new(body)
-                        .read_to_string(&mut text)
-                        .map_err(|error| error.to_string())?;
-                    Cow::Owned(text)
-                }
+                1 => Cow::Owned(inflate_text(body).map_err(|error| error.to_string())?),
                 other => return Err(format!("unknown block kind {other}")),
             });
         }
@@ -338,6 +325,13 @@ impl<'a> PackedTexts<'a> {
     pub fn end(&self) -> u32 {
         self.first.saturating_add(self.spans.len() as u32)
     }
+}
+
+/// A block's text from its deflated bytes ([`deflate_text`]).
+fn inflate_text(bytes: &[u8]) -> std::io::Result<String> {
+    let mut text = String::with_capacity(BLOCK_BYTES);
+    DeflateDecoder::new(bytes).read_to_string(&mut text)?;
+    Ok(text)
 }
 
 /// A block's text deflated as the arena keeps it (fast level); `None` should writing to memory

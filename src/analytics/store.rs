@@ -58,6 +58,16 @@ pub enum TextBlock {
     Deflated(Vec<u8>),
 }
 
+/// A record offered to the store: its values (already interned, or to intern from `record`),
+/// its text and its file.
+#[derive(Clone, Copy)]
+struct Offer<'a, 'r> {
+    record: &'a Normalized<'r>,
+    ids: Option<ValueIds<'a>>,
+    raw: RawRef<'a>,
+    file_idx: u32,
+}
+
 /// A record's text as offered: the text, or where it already is in the arena.
 #[derive(Debug, Clone, Copy)]
 enum RawRef<'a> {
@@ -108,7 +118,12 @@ impl Store {
 
     /// Offers one record to the store; `raw` is its JSON text.
     pub fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement {
-        self.place_raw(record, None, RawRef::Text(raw), file_idx)
+        self.place_raw(&Offer {
+            record,
+            ids: None,
+            raw: RawRef::Text(raw),
+            file_idx,
+        })
     }
 
     /// Offers one record whose values are already interned (`ids`, from
@@ -122,12 +137,12 @@ impl Store {
         (block, start, len): (u32, u32, u32),
         file_idx: u32,
     ) -> Placement {
-        self.place_raw(
+        self.place_raw(&Offer {
             record,
-            Some(ids),
-            RawRef::Span { block, start, len },
+            ids: Some(ids),
+            raw: RawRef::Span { block, start, len },
             file_idx,
-        )
+        })
     }
 
     /// The id of `value` among the values of field `table` (in [`Field`] column order), or
@@ -154,14 +169,9 @@ impl Store {
         self.raw.near_budget(margin)
     }
 
-    fn place_raw(
-        &mut self,
-        record: &Normalized<'_>,
-        ids: Option<ValueIds<'_>>,
-        raw: RawRef<'_>,
-        file_idx: u32,
-    ) -> Placement {
+    fn place_raw(&mut self, offer: &Offer<'_, '_>) -> Placement {
         self.changes += 1;
+        let Offer { record, raw, .. } = *offer;
         let mut conflict = false;
         if !record.event_id.is_empty() {
             if let Some(id_idx) = self.event_ids.lookup(&record.event_id) {
@@ -179,7 +189,7 @@ impl Store {
                 }
             }
         }
-        self.push(record, ids, raw, file_idx, conflict);
+        self.push(offer, conflict);
         if conflict {
             Placement::Conflict
         } else {
@@ -206,14 +216,13 @@ impl Store {
         (None, last)
     }
 
-    fn push(
-        &mut self,
-        record: &Normalized<'_>,
-        ids: Option<ValueIds<'_>>,
-        raw: RawRef<'_>,
-        file_idx: u32,
-        conflict: bool,
-    ) {
+    fn push(&mut self, offer: &Offer<'_, '_>, conflict: bool) {
+        let Offer {
+            record,
+            ids,
+            raw,
+            file_idx,
+        } = *offer;
         let event_idx = self.time.len() as u32;
         self.time.push(record.time.unwrap_or(UNDATED));
         if let Some(ids) = ids {

@@ -113,16 +113,6 @@ pub fn App() -> impl IntoView {
     // events of a load only fill it in: built at first data it was the load's longest task.
     let built = RwSignal::new(false);
     request_animation_frame(move || set_timeout(move || built.set(true), Duration::ZERO));
-    // Counts the times the data has gone (at start and at each Clear): the dashboard is built
-    // afresh then, so nothing of what was shown before carries over.
-    let epoch = Memo::new(move |previous: Option<&u32>| {
-        let epoch = previous.copied().unwrap_or(0);
-        if has_data.get() {
-            epoch
-        } else {
-            epoch + 1
-        }
-    });
     view! {
         <div class="tv-app" data-testid="drop-zone" class:tv-app--dragging=move || dragging.get()
             on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); dragging.set(true); }
@@ -137,9 +127,10 @@ pub fn App() -> impl IntoView {
                 <EmptyState />
             </Show>
             <Show when=move || built.get() || has_data.get()>
-                // Keyed by the epoch: a new key builds a new dashboard, where a re-run closure
-                // would update the old one in place.
-                <For each=move || [epoch.get()] key=|epoch| *epoch let:_epoch>
+                // Keyed by the dataset's generation, looked at again whenever the data comes or
+                // goes: after Clear a new key builds a new dashboard, so nothing of what was shown
+                // before carries over (a re-run closure would update the old one in place).
+                <For each=move || { has_data.track(); [state.engine.generation()] } key=|generation| *generation let:_generation>
                     <main class="tv-main" hidden=move || !has_data.get()>
                         <QueryBar />
                         <QuickFilters />

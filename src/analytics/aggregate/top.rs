@@ -1,7 +1,6 @@
 //! Top-N lists: the most frequent values of a field in a selection, with counts and shares.
 
 use crate::analytics::model::field::Field;
-use crate::analytics::query::Selection;
 use crate::analytics::store::Store;
 
 /// One value and how often it occurs.
@@ -26,12 +25,6 @@ pub struct TopList {
     pub n_distinct: u64,
 }
 
-/// Counts the values of `field` over `selection` (empty values are not listed) and keeps `limit`.
-pub fn top(store: &Store, selection: &Selection, field: Field, limit: usize) -> TopList {
-    let counts = count(store, selection.ids().iter().copied(), field);
-    rank(store, field, &counts, selection.len() as u64, limit)
-}
-
 /// How many of `events` hold each value of `field`, indexed by the value's dictionary id.
 pub fn count(store: &Store, events: impl Iterator<Item = u32>, field: Field) -> Vec<u64> {
     let column = store.column(field);
@@ -46,7 +39,8 @@ pub fn count(store: &Store, events: impl Iterator<Item = u32>, field: Field) -> 
     counts
 }
 
-/// The top list of `field` from its values' counts ([`count`]) over `total` selected events.
+/// The top list of `field` from its values' counts ([`count`]) over `total` selected events:
+/// the `limit` most frequent non-empty values, ties by value.
 pub fn rank(store: &Store, field: Field, counts: &[u64], total: u64, limit: usize) -> TopList {
     let dictionary = store.dictionary(field);
     let total = total.max(1) as f64;

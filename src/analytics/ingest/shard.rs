@@ -74,7 +74,7 @@ pub struct ShardWriter {
     /// Whether sealed blocks are deflated.
     deflate: bool,
     /// The records' values, by field, then error messages.
-    tables: Vec<ValueTable>,
+    tables: [ValueTable; N_TABLES],
 }
 
 impl RecordSink for ShardWriter {
@@ -93,9 +93,6 @@ impl RecordSink for ShardWriter {
             Some(true) => 2,
         });
         put_str(out, &record.event_id);
-        if self.tables.len() != N_TABLES {
-            self.tables.resize_with(N_TABLES, ValueTable::default);
-        }
         let values = record.values.iter().chain([&record.error_message]);
         for (table, value) in self.tables.iter_mut().zip(values) {
             put_varint(out, table.id(value));
@@ -158,9 +155,6 @@ impl ShardWriter {
         }
         put_u32(&mut out, self.n_blocks);
         out.append(&mut self.blocks);
-        if self.tables.len() != N_TABLES {
-            self.tables.resize_with(N_TABLES, ValueTable::default);
-        }
         put_u32(&mut out, N_TABLES as u32);
         for table in &mut self.tables {
             put_u32(&mut out, table.ids.len() as u32);
