@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::analytics::ingest::csv_export::{looks_like_csv, read_csv, Row};
+use crate::analytics::ingest::raw::RawRecord;
 
 /// What a file holds, as far as CloudTrail is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,9 +85,15 @@ impl Shape {
 
 /// One thing found where a record was expected.
 #[derive(Debug)]
+// An item is handed over once, by value, never stored: boxing the read record would cost an
+// allocation per record on the fast path for nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Item<'r> {
     /// A record's JSON text (whether it is a usable record is for the normaliser to say).
     Record(&'r RawValue),
+    /// A record's JSON text, already read into its typed mirror: an object that reads as a
+    /// record (a plain trail file's records are read this way, in one pass).
+    Read(&'r str, RawRecord<'r>),
     /// Something that should have been a record but is not, and why.
     NotARecord(String),
 }
@@ -148,8 +155,19 @@ pub fn read_segment(
     origin: Origin,
     on_item: &mut dyn FnMut(Item<'_>),
 ) -> ContainerOutcome {
+    read_segment_with(text, origin, on_item, true)
+}
+
+/// [`read_segment`], with or without trying a plain trail file's one-pass reading first.
+fn read_segment_with(
+    text: &str,
+    origin: Origin,
+    on_item: &mut dyn FnMut(Item<'_>),
+    one_pass: bool,
+) -> ContainerOutcome {
     let start = text.len() - text.trim_start().len();
     let mut reader = Reader::new(on_item, origin);
+    reader.one_pass = one_pass;
     let (shape, fault) = match text.as_bytes().get(start) {
         Some(b'{') => reader.read_objects(text, start),
         Some(b'[') => {
@@ -220,6 +238,8 @@ struct Reader<'c, 'f> {
     inner: Option<Shape>,
     /// Where in the file the last record streamed from `Records` ended (for resuming).
     last_record_end: Option<usize>,
+    /// Whether a plain trail file is read in one pass ([`plain_trail`]).
+    one_pass: bool,
 }
 
 impl<'c, 'f> Reader<'c, 'f> {
@@ -233,6 +253,7 @@ impl<'c, 'f> Reader<'c, 'f> {
             digest: false,
             inner: None,
             last_record_end: None,
+            one_pass: true,
         }
     }
 
@@ -272,6 +293,13 @@ impl<'c, 'f> Reader<'c, 'f> {
     /// (or more than one value) is read value by value.
     fn read_objects(&mut self, text: &str, start: usize) -> (Shape, Option<String>) {
         let body = &text[start..];
+        if let Some(records) = self.one_pass.then(|| plain_trail(body)).flatten() {
+            for (text, record) in records {
+                self.records += 1;
+                (self.on_item)(Item::Read(text, record));
+            }
+            return (Shape::TrailFile, None);
+        }
         let mut deserializer = serde_json::Deserializer::from_str(body);
         let mut saw_records = false;
         let streamed = (TopLevel {
@@ -638,6 +666,60 @@ fn count_event_ids(skipped: &str) -> u64 {
     skipped.matches("\"eventID\"").count() as u64
 }
 
+/// The records of `text` when it is a trail file as CloudTrail writes it — `{"Records":[`, objects
+/// that each read as a record, `]}`, and nothing else — each read once, straight into its
+/// typed mirror, with its text; `None` for anything else, which [`Reader::read_objects`] then
+/// reads in full (so faults, strays, other keys and other shapes are found and counted there,
+/// and the outcome is the same either way). Nothing is handed over before the whole text has
+/// read this way.
+fn plain_trail(text: &str) -> Option<Vec<(&str, RawRecord<'_>)>> {
+    let bytes = text.as_bytes();
+    let mut at = skip_json_space(bytes, 0);
+    for token in [&b"{"[..], b"\"Records\"", b":", b"["] {
+        if !bytes.get(at..)?.starts_with(token) {
+            return None;
+        }
+        at = skip_json_space(bytes, at + token.len());
+    }
+    let mut records = Vec::new();
+    if bytes.get(at) == Some(&b']') {
+        at += 1;
+    } else {
+        loop {
+            if bytes.get(at) != Some(&b'{') {
+                return None;
+            }
+            let rest = text.get(at..)?;
+            let mut values = serde_json::Deserializer::from_str(rest).into_iter::<RawRecord<'_>>();
+            let record = values.next()?.ok()?;
+            let end = at + values.byte_offset();
+            records.push((text.get(at..end)?, record));
+            at = skip_json_space(bytes, end);
+            match bytes.get(at) {
+                Some(b',') => at = skip_json_space(bytes, at + 1),
+                Some(b']') => {
+                    at += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    at = skip_json_space(bytes, at);
+    if bytes.get(at) != Some(&b'}') {
+        return None;
+    }
+    (skip_json_space(bytes, at + 1) == bytes.len()).then_some(records)
+}
+
+/// The first position from `at` that is not JSON white space.
+fn skip_json_space(bytes: &[u8], mut at: usize) -> usize {
+    while matches!(bytes.get(at), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        at += 1;
+    }
+    at
+}
+
 /// The one-pass reader of a top-level object: streams `Records` and skips everything else.
 struct TopLevel<'r, 'c, 'f> {
     reader: &'r mut Reader<'c, 'f>,
@@ -738,6 +820,7 @@ impl<'de> Visitor<'de> for ArrayOfValues<'_, '_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analytics::ingest::normalize::{normalize, normalize_record};
 
     /// Reads `text`; records come back as their JSON text, non-records as `!reason`.
     fn run(text: &str) -> (ContainerOutcome, Vec<String>) {
@@ -745,6 +828,7 @@ mod tests {
         let outcome = read_container(text, &mut |item| {
             items.push(match item {
                 Item::Record(raw) => raw.get().to_owned(),
+                Item::Read(text, _) => text.to_owned(),
                 Item::NotARecord(reason) => format!("!{reason}"),
             });
         });
@@ -954,5 +1038,78 @@ mod tests {
         assert_eq!(records.len(), 1);
         let (outcome, _) = run(&format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)));
         assert_eq!(outcome.kind, ContainerKind::Other);
+    }
+
+    /// What `text` reads as with and without the one-pass reading of plain trail files: the
+    /// outcome and every item, each record as the normaliser makes it.
+    fn read_both_ways(text: &str) -> [String; 2] {
+        [true, false].map(|one_pass| {
+            let mut items = Vec::new();
+            let mut on_item = |item: Item<'_>| {
+                items.push(match item {
+                    Item::Record(raw) => format!("{} {:?}", raw.get(), normalize(raw)),
+                    Item::Read(text, record) => {
+                        format!("{text} {:?}", Ok::<_, String>(normalize_record(record)))
+                    }
+                    Item::NotARecord(reason) => format!("!{reason}"),
+                });
+            };
+            let outcome = read_segment_with(text, Origin::default(), &mut on_item, one_pass);
+            format!("{outcome:?} {items:?}")
+        })
+    }
+
+    #[test]
+    fn a_plain_trail_file_read_in_one_pass_reads_as_it_does_in_full() {
+        let template = r#" {"Records": [ {"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/R/s","sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::1:role/R"}}},"eventTime":"2024-03-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"eu-west-1","sourceIPAddress":"10.0.0.1","userAgent":"aws-cli/2 \"q\" \u00e9","requestParameters":{"bucketName":"b","key":"a,b]}"},"responseElements":null,"readOnly":true,"resources":[{"ARN":"arn:aws:s3:::b/k","type":"AWS::S3::Object"}],"eventID":"e1","n":[1,2.5e3,-0,true,false,null]},
+ {"eventTime":"2024-03-01T10:00:01Z","eventID":"e2","errorCode":"AccessDenied","errorMessage":"no \\ way"}
+ ] }
+"#;
+        let mut cases: Vec<String> = [
+            template,
+            r#"{"Records":[]}"#,
+            r#"{"Records":[{}]}"#,
+            r#"{"Records":[{"a":1},]}"#,
+            r#"{"Records":[{"a":1}, 2]}"#,
+            r#"{"Records":[{"eventID":"a","eventID":"b"}]}"#,
+            r#"{"Records":[{"a":1}],"Records":[{"b":2}]}"#,
+            r#"{"Records":[{"a":1}],"digest":true}"#,
+            r#"{"x":1,"Records":[{"a":1}]}"#,
+            r#"{"Records":[{"a":1}]}{"Records":[{"b":2}]}"#,
+            r#"{"Records":[{"a":1}]} x"#,
+            r#"{"Records":[{"a":1}"#,
+            r#"{"Records":[{"a":1} {"b":2}]}"#,
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        // Thousands of small damages to the template: most leave it not plain, some still plain.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut draw = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % n as u64).unwrap_or(0)
+        };
+        let significant = b"{}[],:\"\\ 0aE\n";
+        for _ in 0..4000 {
+            let mut bytes = template.as_bytes().to_vec();
+            for _ in 0..=draw(2) {
+                let at = draw(bytes.len());
+                let byte = significant[draw(significant.len())];
+                match draw(3) {
+                    0 => drop(bytes.remove(at)),
+                    1 => bytes.insert(at, byte),
+                    _ => bytes[at] = byte,
+                }
+            }
+            cases.extend(String::from_utf8(bytes).ok());
+        }
+        let mut plain = 0;
+        for case in &cases {
+            let [one_pass, in_full] = read_both_ways(case);
+            assert_eq!(one_pass, in_full, "{case}");
+            plain += usize::from(plain_trail(case.trim_start()).is_some());
+        }
+        assert!(plain > 200, "only {plain} cases read in one pass");
     }
 }

@@ -6,7 +6,7 @@
 //! compressed bytes read, which real CloudTrail files never reach. This module holds no text: it
 //! appends to the caller's buffer, and UTF-8 is the caller's to check.
 
-use std::io::Write as _;
+use std::io::Write;
 
 use flate2::write::MultiGzDecoder;
 
@@ -100,10 +100,10 @@ impl Inflow {
         out: &mut Vec<u8>,
     ) -> bool {
         for step in bytes.chunks(STEP_BYTES) {
-            let written = decoder.write_all(step);
+            let before = out.len();
+            let written = write_into(decoder, out, |decoder| decoder.write_all(step));
             self.compressed_bytes += step.len() as u64;
-            let produced = std::mem::take(decoder.get_mut());
-            let stopped = self.take(&produced, out);
+            let stopped = self.keep(before, out);
             if let Err(error) = written {
                 self.stop_corrupt(&error);
                 return false;
@@ -112,9 +112,9 @@ impl Inflow {
                 return false;
             }
         }
-        let flushed = decoder.flush();
-        let produced = std::mem::take(decoder.get_mut());
-        let stopped = self.take(&produced, out);
+        let before = out.len();
+        let flushed = write_into(decoder, out, Write::flush);
+        let stopped = self.keep(before, out);
         if let Err(error) = flushed {
             self.stop_corrupt(&error);
             return false;
@@ -131,9 +131,9 @@ impl Inflow {
             }
             State::Plain | State::Stopped => {}
             State::Gzip(mut decoder) => {
-                let finished = decoder.try_finish();
-                let produced = std::mem::take(decoder.get_mut());
-                let stopped = self.take(&produced, out);
+                let before = out.len();
+                let finished = write_into(&mut decoder, out, MultiGzDecoder::try_finish);
+                let stopped = self.keep(before, out);
                 if let (Err(error), false) = (finished, stopped) {
                     self.stop_corrupt(&error);
                 }
@@ -141,21 +141,23 @@ impl Inflow {
         }
     }
 
-    /// Appends inflated bytes, stopping at the limit; returns whether it stopped.
-    fn take(&mut self, produced: &[u8], out: &mut Vec<u8>) -> bool {
-        let total = self.decoded_bytes + produced.len() as u64;
+    /// Keeps the bytes inflated into `out` past `before` up to the limit, dropping the rest;
+    /// returns whether decoding stopped.
+    fn keep(&mut self, before: usize, out: &mut Vec<u8>) -> bool {
+        let produced = out.len().saturating_sub(before);
+        let total = self.decoded_bytes + produced as u64;
         let allowed = (self.max_decoded_bytes as u64)
             .max(self.compressed_bytes.saturating_mul(MAX_EXPANSION));
         if self.problem.is_some() {
+            out.truncate(before);
             return true;
         }
         if total <= allowed {
-            out.extend_from_slice(produced);
             self.decoded_bytes = total;
             return false;
         }
         let room = allowed.saturating_sub(self.decoded_bytes) as usize;
-        out.extend_from_slice(produced.get(..room).unwrap_or(produced));
+        out.truncate(before + room.min(produced));
         self.decoded_bytes += room as u64;
         self.problem = Some(format!(
             "decompresses to more than {} MB, past the per-file limit and over {MAX_EXPANSION} times its compressed size, as only a decompression bomb does; only the first {} MB were read (raise the limit in the Files panel and load the file again)",
@@ -195,6 +197,29 @@ impl Inflow {
     pub fn decoded_bytes(&self) -> u64 {
         self.decoded_bytes
     }
+}
+
+/// Runs `write` on `decoder` with `out` as its output, so inflated bytes are appended to `out`
+/// directly rather than gathered in a buffer of their own and copied.
+fn write_into<T>(
+    decoder: &mut MultiGzDecoder<Vec<u8>>,
+    out: &mut Vec<u8>,
+    write: impl FnOnce(&mut MultiGzDecoder<Vec<u8>>) -> T,
+) -> T {
+    std::mem::swap(decoder.get_mut(), out);
+    let result = write(decoder);
+    std::mem::swap(decoder.get_mut(), out);
+    result
+}
+
+/// How many bytes a whole gzip file inflates to, as its trailer says (modulo 4 GiB, and for
+/// its last member only): a hint for reserving room, never trusted as a limit.
+pub fn gzip_size_hint(file: &[u8]) -> Option<usize> {
+    if !is_gzip(file) {
+        return None;
+    }
+    let trailer: [u8; 4] = file.get(file.len().checked_sub(4)?..)?.try_into().ok()?;
+    usize::try_from(u32::from_le_bytes(trailer)).ok()
 }
 
 #[cfg(test)]

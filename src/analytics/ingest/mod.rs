@@ -16,7 +16,8 @@ pub mod shard;
 pub mod split;
 pub mod stream;
 
-use crate::analytics::ingest::normalize::normalize;
+use crate::analytics::ingest::normalize::{normalize, normalize_record};
+use crate::analytics::ingest::raw::RawRecord;
 use crate::analytics::ingest::stream::FileIngest;
 use crate::analytics::model::time::Millis;
 use crate::analytics::store::{Placement, RecordSink, Store};
@@ -150,6 +151,21 @@ fn place_record(
         }
         Err(reason) => reject(report, reasons, reason),
     }
+}
+
+/// Offers a record the container has already read into its typed mirror (`text` is its JSON
+/// text) to the store, keeping the file's ledger, exactly as [`place_record`] would.
+fn place_read_record(
+    store: &mut dyn RecordSink,
+    file_idx: u32,
+    text: &str,
+    record: RawRecord<'_>,
+    report: &mut FileReport,
+) {
+    report.read += 1;
+    let record = normalize_record(record);
+    let placement = store.place(&record, text, file_idx);
+    count_placement(report, placement, record.time);
 }
 
 /// Counts where a record of the file went in its ledger and time span.

@@ -53,6 +53,11 @@ pub fn normalize(raw: &RawValue) -> Result<Normalized<'_>, String> {
     }
     let record: RawRecord<'_> =
         serde_json::from_str(text).map_err(|error| format!("record could not be read: {error}"))?;
+    Ok(normalize_record(record))
+}
+
+/// The indexed values of a record already read into its typed mirror.
+pub fn normalize_record(record: RawRecord<'_>) -> Normalized<'_> {
     let time_text = record.event_time.as_str();
     let (time, time_source) = if let Some(time) = parse_event_time(time_text) {
         (Some(time), TimeSource::EventTime)
@@ -105,7 +110,7 @@ pub fn normalize(raw: &RawValue) -> Result<Normalized<'_>, String> {
             (!arn.is_empty()).then_some(arn)
         })
         .collect();
-    Ok(Normalized {
+    Normalized {
         time,
         time_source,
         event_id: take(record.event_id),
@@ -113,7 +118,7 @@ pub fn normalize(raw: &RawValue) -> Result<Normalized<'_>, String> {
         error_message: take(record.error_message),
         read_only,
         resource_arns,
-    })
+    }
 }
 
 /// The caller as a person reads it: the IAM user name, `role/session` for assumed roles, `root`,

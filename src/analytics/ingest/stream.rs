@@ -7,13 +7,16 @@
 //! JSON) is held whole, up to the per-file limit. Every record read is accounted for in the
 //! file's [`FileReport`], exactly as if the file had been read in one go.
 
+use std::borrow::Cow;
+
 use crate::analytics::ingest::container::{
     read_more_values, read_segment, stray_reason, ContainerKind, Item, Origin, Shape,
 };
-use crate::analytics::ingest::decode::Inflow;
+use crate::analytics::ingest::decode::{gzip_size_hint, Inflow};
 use crate::analytics::ingest::split::{Layout, Splitter};
 use crate::analytics::ingest::{
-    finish, place_record, reject, FileReport, FileStatus, RejectReason, DIGEST_MESSAGE, MAX_REASONS,
+    finish, place_read_record, place_record, reject, FileReport, FileStatus, RejectReason,
+    DIGEST_MESSAGE, MAX_REASONS,
 };
 use crate::analytics::store::RecordSink;
 
@@ -116,6 +119,15 @@ impl FileIngest {
     pub fn push(&mut self, store: &mut dyn RecordSink, bytes: &[u8]) {
         if self.stopped || self.interrupted {
             return;
+        }
+        if self.inflow.decoded_bytes() == 0 && bytes.len() as u64 == self.report.size_bytes {
+            // The whole file at once: its gzip trailer says how much room its text needs.
+            if let Some(size) = gzip_size_hint(bytes) {
+                let cap = self
+                    .max_decoded_bytes
+                    .min(self.piece_bytes.saturating_mul(2));
+                self.pending.reserve(size.min(cap));
+            }
         }
         self.inflow.push(bytes, &mut self.pending);
         self.drop_bom();
@@ -263,10 +275,11 @@ impl FileIngest {
             }
         };
         let suffix = if last { "" } else { layout.suffix() };
-        let mut text = String::with_capacity(prefix.len() + valid.len() + suffix.len());
-        text.push_str(prefix);
-        text.push_str(valid);
-        text.push_str(suffix);
+        let text: Cow<'_, str> = if prefix.is_empty() && suffix.is_empty() {
+            Cow::Borrowed(valid)
+        } else {
+            Cow::Owned([prefix, valid, suffix].concat())
+        };
         let origin = Origin {
             byte: self.pending_offset.saturating_sub(prefix.len()),
             line: self.pending_line,
@@ -276,6 +289,7 @@ impl FileIngest {
         let (file_idx, report, reasons) = (self.file_idx, &mut self.report, &mut self.reasons);
         let on_item = &mut |item: Item<'_>| match item {
             Item::Record(raw) => place_record(store, file_idx, raw, report, reasons),
+            Item::Read(text, record) => place_read_record(store, file_idx, text, record, report),
             Item::NotARecord(reason) => {
                 report.read += 1;
                 reject(report, reasons, reason);
