@@ -1,11 +1,16 @@
 // trailview's service worker: makes the hosted page work offline after one visit.
 //
 // On install it reads the page (./) and caches it with every asset it names (the hashed JS,
-// wasm, stylesheet and icon), so even the first visit leaves a complete offline copy. Requests
-// go to the network first, so a new deployment shows up at once; when the network fails the
-// cached copy answers. Only same-origin GET requests are touched: the page makes no others.
+// the wasm build this browser runs, stylesheet and icon), so even the first visit leaves a
+// complete offline copy. Requests go to the network first, so a new deployment shows up at
+// once; when the network fails the cached copy answers. Only same-origin GET requests are touched: the page makes no others.
 
 const CACHE = 'trailview-v1';
+
+// The page names two builds of its wasm and loads one: with WebAssembly SIMD where the browser
+// has it, the baseline one where it does not (the same test as the page's start-up script).
+const SIMD = typeof WebAssembly === 'object' && WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]));
+const unused = (url) => url.endsWith('.wasm') && /\/trailview-baseline-[^/]*$/.test(url) === SIMD;
 
 async function precache() {
   const cache = await caches.open(CACHE);
@@ -16,7 +21,7 @@ async function precache() {
   const names = new Set();
   for (const match of html.matchAll(/(?:href|src)="([^"#]+)"|'([^']+\.(?:js|wasm))'/g)) {
     const url = new URL(match[1] || match[2], page);
-    if (url.origin === self.location.origin) names.add(url.href);
+    if (url.origin === self.location.origin && !unused(url.href)) names.add(url.href);
   }
   await Promise.all([...names].map(async (url) => {
     const asset = await fetch(url, { cache: 'no-cache' });

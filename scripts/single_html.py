@@ -38,11 +38,13 @@ def build(dist):
     if os.path.isdir(os.path.join(dist, "snippets")):
         fail("dist/snippets exists: JS snippets would need inlining too")
 
-    boot = re.search(r'<script type="module">\s*import init, \* as bindings from \'([^\']+)\';.*?</script>', html, re.S)
+    boot = re.search(r'<script type="module">\s*import init, \* as bindings from \'([^\']+)\';(.*?)</script>', html, re.S)
     if not boot:
         fail("trunk's module bootstrap script was not found in index.html")
-    js_url = boot.group(1)
-    wasm_url = re.search(r"module_or_path: '([^']+)'", boot.group(0)).group(1)
+    js_url, start_up = boot.group(1), boot.group(2)
+    wasm_urls = re.findall(r"'([^']+_bg\.wasm)'", start_up)
+    if not wasm_urls or "await init(" not in start_up:
+        fail("the start-up script names no wasm file to load")
     with open(asset(dist, js_url), encoding="utf-8") as f:
         glue = f.read()
     if re.search(r"^\s*import\s", glue, re.M):
@@ -58,17 +60,26 @@ def build(dist):
     if "import.meta" in worker_glue:
         fail("the JS glue uses import.meta beyond its url")
     glue_text = json.dumps(worker_glue).replace("</", "<\\/")
-    with open(asset(dist, wasm_url), "rb") as f:
-        wasm_b64 = base64.b64encode(f.read()).decode("ascii")
+
+    # The start-up script as built, with the glue inlined: each wasm file it may load becomes
+    # its bytes in base64, decoded only if chosen (the SIMD and the baseline build).
+    def inline_wasm(match):
+        with open(asset(dist, match.group(1)), "rb") as f:
+            return "__trailview_bytes('" + base64.b64encode(f.read()).decode("ascii") + "')"
+
+    start_up = re.sub(r"'([^']+_bg\.wasm)'", inline_wasm, start_up)
+    start_up = start_up.replace("window.wasmBindings = bindings;", "")
+    # The glue has a `wasm` of its own at the top level.
+    start_up = start_up.replace("const wasm = await init(", "const __trailview_wasm = await __wbg_init(")
+    start_up = start_up.replace("{detail: {wasm}}", "{detail: {wasm: __trailview_wasm}}")
 
     script = (
         '<script type="module">\n'
         + "window.__trailview_glue = " + glue_text + ";\n"
         + glue
-        + "\nconst __trailview_bytes = Uint8Array.from(atob('" + wasm_b64 + "'), (c) => c.charCodeAt(0));\n"
-        + "const __trailview_wasm = await __wbg_init({ module_or_path: __trailview_bytes });\n"
-        + 'dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm: __trailview_wasm}}));\n'
-        + "</script>"
+        + "\nconst __trailview_bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));\n"
+        + start_up
+        + "\n</script>"
     )
     html = html.replace(boot.group(0), script)
 

@@ -93,9 +93,20 @@ pub fn search_box(
 /// Mounts the app on the page's body.
 pub fn mount() {
     // A pool worker runs the same module, with no document to mount in.
-    if web_sys::window().is_some() {
-        leptos::mount::mount_to_body(App);
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    // Which build runs: with WebAssembly SIMD, or the baseline one for browsers without it.
+    let build = if cfg!(target_feature = "simd128") {
+        "simd"
+    } else {
+        "baseline"
+    };
+    if let Some(root) = window.document().and_then(|doc| doc.document_element()) {
+        // Only a mark for tests and the benchmark: nothing depends on it being set.
+        root.set_attribute("data-wasm", build).ok();
     }
+    leptos::mount::mount_to_body(App);
 }
 
 /// The whole page.

@@ -446,6 +446,18 @@ async function chromiumVersion(session) {
   }
 }
 
+/** Which build of the page's wasm the browser runs: `simd`, or `baseline` where it lacks SIMD. */
+async function wasmBuild(session) {
+  const page = await session.context.newPage();
+  try {
+    await page.goto(session.url);
+    await page.waitForSelector('[data-testid="demo-button"]');
+    return (await page.getAttribute('html', 'data-wasm')) ?? 'unnamed';
+  } finally {
+    await page.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -458,9 +470,11 @@ async function main() {
   const session = await launch();
   const results = [];
   let chromium;
+  let wasm;
   try {
     await session.context.addInitScript(installProbes);
     chromium = await chromiumVersion(session);
+    wasm = await wasmBuild(session);
     for (const corpus of corpora) {
       for (const workers of options.workers) {
         const runs = [];
@@ -484,6 +498,7 @@ async function main() {
     dist: distDir(),
     cpus: os.cpus().length,
     chromium,
+    wasm,
     runs: options.runs,
     repetitions: REPETITIONS,
     results,
@@ -491,7 +506,7 @@ async function main() {
   };
   fs.mkdirSync(path.dirname(options.json), { recursive: true });
   fs.writeFileSync(options.json, `${JSON.stringify(report, roundFractions, 2)}\n`);
-  console.log(`\n${os.cpus().length} CPUs, ${chromium}; every run's figures in ${options.json}`);
+  console.log(`\n${os.cpus().length} CPUs, ${chromium}, the ${wasm} build of the wasm; every run's figures in ${options.json}`);
   if (failures.length) {
     console.error(`\nFAILED: the page did not show what the generator wrote, or reported errors:\n  ${failures.join('\n  ')}`);
     process.exitCode = 1;

@@ -102,6 +102,48 @@ test('the single file works from file:// and requests nothing but itself', { ski
   }
 });
 
+test('a browser without WebAssembly SIMD runs the baseline build, served and from file://', { skip: skipUnless(SINGLE_FILE), timeout: 3 * TIMEOUT }, async () => {
+  const baseline = fs.readdirSync(distDir()).filter((name) => /^trailview-baseline-[0-9a-f]+_bg\.wasm$/.test(name));
+  assert.equal(baseline.length, 1, `one baseline build in ${distDir()}: ${baseline}`);
+  // Served, as every current browser sees it: the SIMD build, and the baseline one never fetched.
+  const session = await launch();
+  try {
+    let page = await session.newPage();
+    await page.locator(testid('demo-button')).waitFor();
+    assert.equal(await page.getAttribute('html', 'data-wasm'), 'simd', 'the page runs the SIMD build');
+    assert.ok(!session.requests.some((url) => url.endsWith(baseline[0])), 'the baseline build is not fetched');
+    session.assertClean();
+    // A browser that refuses SIMD (as WebAssembly.validate answers there) gets the baseline
+    // build, and its workers run the same module.
+    await session.context.addInitScript(() => { WebAssembly.validate = () => false; });
+    page = await session.newPage();
+    await loadTrailFolder(page);
+    assert.equal(await page.getAttribute('html', 'data-wasm'), 'baseline', 'the page runs the baseline build');
+    assert.ok(session.requests.some((url) => url.endsWith(`/${baseline[0]}`)), 'the baseline build is fetched');
+    assert.ok(Number(await page.getAttribute(testid('load-facts'), 'data-workers')) > 0, 'the pool\'s workers read the files');
+    session.assertClean();
+  } finally {
+    await session.close();
+  }
+  // The single file carries both builds and picks the same way.
+  for (const [refuse, build] of [[false, 'simd'], [true, 'baseline']]) {
+    const profile = await fsp.mkdtemp(path.join(os.tmpdir(), 'trailview-file-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.TRAILVIEW_CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
+    });
+    try {
+      if (refuse) await context.addInitScript(() => { WebAssembly.validate = () => false; });
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(SINGLE_FILE).href);
+      await loadTrailFolder(page);
+      assert.equal(await page.getAttribute('html', 'data-wasm'), build, `the single file runs the ${build} build`);
+    } finally {
+      await context.close();
+      await fsp.rm(profile, { recursive: true, force: true });
+    }
+  }
+});
+
 test('a build for /trailview/ works under that sub-path and sends nothing elsewhere', { skip: skipUnless(path.join(SUBPATH_DIST, 'index.html')), timeout: 2 * TIMEOUT }, async () => {
   const session = await launch({ root: SUBPATH_DIST, prefix: '/trailview/' });
   try {
