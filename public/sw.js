@@ -3,7 +3,8 @@
 // On install it reads the page (./) and caches it with every asset it names (the hashed JS,
 // the wasm build this browser runs, stylesheet and icon), so even the first visit leaves a
 // complete offline copy. Requests go to the network first, so a new deployment shows up at
-// once; when the network fails the cached copy answers. Only same-origin GET requests are touched: the page makes no others.
+// once; when the network fails the cached copy answers. Only same-origin GET requests are
+// touched: the page makes no others.
 
 const CACHE = 'trailview-v1';
 

@@ -18,6 +18,8 @@ pub(super) struct Everything {
     changes: u64,
     dashboard: Dashboard,
     counts: Vec<Vec<u64>>,
+    /// How many events `counts` counts: the store's first ones, which are the committed ones.
+    n_counted: u32,
 }
 
 impl Dataset {
@@ -66,6 +68,19 @@ impl Dataset {
             .collect()
     }
 
+    /// `counts` with the values of `events` counted in as well.
+    fn counts_added(&self, counts: &[Vec<u64>], events: std::ops::Range<u32>) -> Vec<Vec<u64>> {
+        DASHBOARD_FIELDS
+            .into_iter()
+            .zip(counts)
+            .map(|(field, counts)| {
+                let mut counts = counts.clone();
+                aggregate::top::count_into(&mut counts, &self.store, events.clone(), field);
+                counts
+            })
+            .collect()
+    }
+
     /// The dashboard of every committed event and the dashboard fields' counts over them,
     /// computed once per change of the store.
     fn everything(&self) -> Arc<Everything> {
@@ -78,11 +93,19 @@ impl Dataset {
             return Arc::clone(everything);
         }
         let all = Selection::from_ids(self.store.by_time().to_vec());
-        let counts = self.counts(all.ids());
+        let n_committed = all.len() as u32;
+        // The committed events are the store's first ones, and an event's values never
+        // change: what was counted before stands, and only the events committed since are
+        // counted (while files load, the dashboard of every event is redrawn as they land).
+        let counts = match kept.as_ref().filter(|kept| kept.n_counted <= n_committed) {
+            Some(kept) => self.counts_added(&kept.counts, kept.n_counted..n_committed),
+            None => self.counts(all.ids()),
+        };
         let everything = Arc::new(Everything {
             changes,
             dashboard: self.assemble(&all, None, &counts),
             counts,
+            n_counted: n_committed,
         });
         *kept = Some(Arc::clone(&everything));
         everything
@@ -247,5 +270,14 @@ mod tests {
         load(&mut dataset, 3_000, 6);
         let after_more = everything(&dataset);
         assert_eq!(after_more.totals.n_events, before.totals.n_events + 3_000);
+        // As files land one by one: events placed but not committed are not counted, and the
+        // counts kept grow by the events committed since (with values never seen before).
+        for file in generate(&GenSpec::new(4_000, 7)).take(2) {
+            let committed = everything(&dataset).totals.n_events;
+            dataset.ingest_file(&file.path, &file.bytes);
+            assert_eq!(everything(&dataset).totals.n_events, committed);
+            dataset.commit();
+            assert!(everything(&dataset).totals.n_events > committed);
+        }
     }
 }

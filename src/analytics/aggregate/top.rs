@@ -27,8 +27,21 @@ pub struct TopList {
 
 /// How many of `events` hold each value of `field`, indexed by the value's dictionary id.
 pub fn count(store: &Store, events: impl Iterator<Item = u32>, field: Field) -> Vec<u64> {
+    let mut counts = Vec::new();
+    count_into(&mut counts, store, events, field);
+    counts
+}
+
+/// Adds the counts of `field`'s values over `events` to `counts` (indexed by value id), which
+/// grows to hold every value of the field.
+pub fn count_into(
+    counts: &mut Vec<u64>,
+    store: &Store,
+    events: impl Iterator<Item = u32>,
+    field: Field,
+) {
     let column = store.column(field);
-    let mut counts = vec![0u64; store.dictionary(field).len()];
+    counts.resize(counts.len().max(store.dictionary(field).len()), 0);
     for event_idx in events {
         if let Some(&id) = column.get(event_idx as usize) {
             if let Some(count) = counts.get_mut(id as usize) {
@@ -36,7 +49,6 @@ pub fn count(store: &Store, events: impl Iterator<Item = u32>, field: Field) -> 
             }
         }
     }
-    counts
 }
 
 /// The top list of `field` from its values' counts ([`count`]) over `total` selected events:

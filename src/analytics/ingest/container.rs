@@ -671,7 +671,7 @@ fn count_event_ids(skipped: &str) -> u64 {
 /// typed mirror, with its text; `None` for anything else, which [`Reader::read_objects`] then
 /// reads in full (so faults, strays, other keys and other shapes are found and counted there,
 /// and the outcome is the same either way). Nothing is handed over before the whole text has
-/// read this way.
+/// been read this way.
 fn plain_trail(text: &str) -> Option<Vec<(&str, RawRecord<'_>)>> {
     let bytes = text.as_bytes();
     let mut at = skip_json_space(bytes, 0);
