@@ -18,6 +18,7 @@ use serde_json::value::RawValue;
 
 use crate::analytics::ingest::csv_export::{looks_like_csv, read_csv, Row};
 use crate::analytics::ingest::raw::RawRecord;
+use crate::analytics::ingest::split::skip_json_space;
 
 /// What a file holds, as far as CloudTrail is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -710,14 +711,6 @@ fn plain_trail(text: &str) -> Option<Vec<(&str, RawRecord<'_>)>> {
         return None;
     }
     (skip_json_space(bytes, at + 1) == bytes.len()).then_some(records)
-}
-
-/// The first position from `at` that is not JSON white space.
-fn skip_json_space(bytes: &[u8], mut at: usize) -> usize {
-    while matches!(bytes.get(at), Some(b' ' | b'\n' | b'\r' | b'\t')) {
-        at += 1;
-    }
-    at
 }
 
 /// The one-pass reader of a top-level object: streams `Records` and skips everything else.

@@ -183,11 +183,11 @@ impl Splitter {
 
 /// Tells the layout from the start of the text, or `Unknown` while too little has arrived.
 fn sniff(text: &[u8]) -> Layout {
-    let mut rest = skip_space(text);
+    let mut rest = text.get(skip_json_space(text, 0)..).unwrap_or_default();
     match rest.first() {
         None => return Layout::Unknown,
         Some(b'[') => return Layout::Array,
-        Some(b'{') => rest = skip_space(rest.get(1..).unwrap_or_default()),
+        Some(b'{') => rest = rest.get(skip_json_space(rest, 1)..).unwrap_or_default(),
         Some(_) => return Layout::Whole,
     }
     // `{"Records":[` with any spacing; anything else at the top is a sequence of values.
@@ -202,17 +202,20 @@ fn sniff(text: &[u8]) -> Layout {
         if available < expected.len() {
             return Layout::Unknown;
         }
-        rest = skip_space(rest.get(expected.len()..).unwrap_or_default());
+        rest = rest
+            .get(skip_json_space(rest, expected.len())..)
+            .unwrap_or_default();
     }
     Layout::Records
 }
 
-fn skip_space(text: &[u8]) -> &[u8] {
-    let start = text
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(text.len());
-    text.get(start..).unwrap_or_default()
+/// The first position from `at` that is not JSON white space (space, line feed, carriage return,
+/// tab; a form feed is not, so a file starting with one is not taken for a trail).
+pub(super) fn skip_json_space(bytes: &[u8], mut at: usize) -> usize {
+    while matches!(bytes.get(at), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        at += 1;
+    }
+    at
 }
 
 #[cfg(test)]
@@ -279,5 +282,8 @@ mod tests {
         assert_eq!(sniff(b"{\"Records\":{"), Layout::Values);
         assert_eq!(sniff(b"{\"eventTime\":1}"), Layout::Values);
         assert_eq!(sniff(b"eventTime,eventName"), Layout::Whole);
+        // JSON's white space only: a form feed is not JSON, so the file is not cut as a trail.
+        assert_eq!(sniff(b"\r\n\t {\n\"Records\":\t["), Layout::Records);
+        assert_eq!(sniff(b"\x0c{\"Records\":["), Layout::Whole);
     }
 }
