@@ -9,8 +9,11 @@
 const CACHE = 'trailview-v1';
 
 // The page names two builds of its wasm and loads one: with WebAssembly SIMD where the browser
-// has it, the baseline one where it does not (the same test as the page's start-up script).
-const SIMD = typeof WebAssembly === 'object' && WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]));
+// has it, the baseline one where it does not. The module below, valid only with SIMD, is
+// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)); scripts/baseline_wasm.py
+// copies these bytes into the page's start-up script, so both make the same choice.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const SIMD = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
 const unused = (url) => url.endsWith('.wasm') && /\/trailview-baseline-[^/]*$/.test(url) === SIMD;
 
 async function precache() {

@@ -23,8 +23,16 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): valid only with SIMD.
-SIMD_PROBE = "0,97,115,109,1,0,0,0,1,5,1,96,0,1,123,3,2,1,0,10,10,1,8,0,65,0,253,15,253,98,11"
+
+
+def simd_probe():
+    """The bytes of the SIMD test module, as the service worker writes them (their one source),
+    so the start-up script and the service worker choose the same build."""
+    with open(os.path.join(ROOT, "public", "sw.js"), encoding="utf-8") as file:
+        found = re.search(r"const SIMD_PROBE = new Uint8Array\(\[([0-9, ]+)\]\);", file.read())
+    if not found:
+        fail("public/sw.js does not define SIMD_PROBE as a Uint8Array of numbers")
+    return found.group(1)
 
 
 def fail(message):
@@ -80,7 +88,7 @@ def add_baseline(dist):
     choice = (
         f"import init, * as bindings from '{js_url}';\n"
         "// WebAssembly SIMD where the browser has it; the baseline build where it does not.\n"
-        f"const __trailview_simd = WebAssembly.validate(new Uint8Array([{SIMD_PROBE}]));\n"
+        f"const __trailview_simd = WebAssembly.validate(new Uint8Array([{simd_probe()}]));\n"
         f"const wasm = await init({{ module_or_path: __trailview_simd ? '{wasm_url}' : '{baseline_url}' }});"
     )
     html = html.replace(boot.group(0), choice)
