@@ -7,19 +7,65 @@ use std::sync::Arc;
 use crate::analytics::model::time::Millis;
 use crate::analytics::query::{Query, Selection};
 use crate::analytics::search::Bitset;
+use crate::analytics::store::Store;
 use crate::analytics::{aggregate, Dashboard, Dataset, DASHBOARD_FIELDS, TOP_N};
 
-/// The dashboard of every committed event and each [`DASHBOARD_FIELDS`] value's count over
-/// them, as of the store's [`changes`](crate::analytics::store::Store::changes) `changes`. A
-/// return to the unfiltered view is then drawn from it, and the top lists of a selection
-/// holding most events are counted from the events it leaves out.
-#[derive(Debug)]
+/// The dashboard of every committed event, as of the store's
+/// [`changes`](crate::analytics::store::Store::changes) `changes`, and the tallies it was made
+/// from. A return to the unfiltered view is drawn from it, the top lists of a selection holding
+/// most events are counted from the events it leaves out, and when the store changes only the
+/// events committed since are counted in.
+#[derive(Debug, Clone)]
 pub(super) struct Everything {
     changes: u64,
     dashboard: Dashboard,
+    tally: Tally,
+}
+
+/// Everything the dashboard counts, over the store's first `n_counted` events: each
+/// [`DASHBOARD_FIELDS`] value's count, the totals, events per minute and the error insights'
+/// counts. Each adds events in any order, so the committed events (the store's first ones,
+/// whose values never change) are counted once as they are committed.
+#[derive(Debug, Clone, Default)]
+struct Tally {
     counts: Vec<Vec<u64>>,
-    /// How many events `counts` counts: the store's first ones, which are the committed ones.
+    totals: aggregate::totals::TotalsTally,
+    minutes: aggregate::timeline::MinuteCounts,
+    errors: aggregate::errors::ErrorTally,
     n_counted: u32,
+}
+
+impl Tally {
+    /// Counts the store's events from `n_counted` up to `n` in.
+    fn count_up_to(&mut self, store: &Store, n: u32) {
+        let events = self.n_counted..n;
+        self.counts.resize(DASHBOARD_FIELDS.len(), Vec::new());
+        for (field, counts) in DASHBOARD_FIELDS.into_iter().zip(&mut self.counts) {
+            aggregate::top::count_into(counts, store, events.clone(), field);
+        }
+        self.totals.add(store, events.clone());
+        self.minutes.add(store, events.clone());
+        self.errors.add(store, events);
+        self.n_counted = self.n_counted.max(n);
+    }
+
+    /// The dashboard of the events counted.
+    fn dashboard(&self, store: &Store) -> Dashboard {
+        let (n_duplicates, n_conflicts) =
+            aggregate::totals::duplicates_and_conflicts(store, 0..self.n_counted);
+        Dashboard {
+            totals: self.totals.totals(n_duplicates, n_conflicts),
+            timeline: self.minutes.timeline(self.totals.span()),
+            tops: DASHBOARD_FIELDS
+                .into_iter()
+                .zip(&self.counts)
+                .map(|(field, counts)| {
+                    aggregate::top::rank(store, field, counts, u64::from(self.n_counted), TOP_N)
+                })
+                .collect(),
+            errors: self.errors.insights(store, TOP_N),
+        }
+    }
 }
 
 impl Dataset {
@@ -68,21 +114,8 @@ impl Dataset {
             .collect()
     }
 
-    /// `counts` with the values of `events` counted in as well.
-    fn counts_added(&self, counts: &[Vec<u64>], events: std::ops::Range<u32>) -> Vec<Vec<u64>> {
-        DASHBOARD_FIELDS
-            .into_iter()
-            .zip(counts)
-            .map(|(field, counts)| {
-                let mut counts = counts.clone();
-                aggregate::top::count_into(&mut counts, &self.store, events.clone(), field);
-                counts
-            })
-            .collect()
-    }
-
-    /// The dashboard of every committed event and the dashboard fields' counts over them,
-    /// computed once per change of the store.
+    /// The dashboard of every committed event and its tallies, made once per change of the
+    /// store.
     fn everything(&self) -> Arc<Everything> {
         let changes = self.store.changes();
         let mut kept = self
@@ -92,20 +125,21 @@ impl Dataset {
         if let Some(everything) = kept.as_ref().filter(|kept| kept.changes == changes) {
             return Arc::clone(everything);
         }
-        let all = Selection::from_ids(self.store.by_time().to_vec());
-        let n_committed = all.len() as u32;
+        let n_committed = self.store.by_time().len() as u32;
         // The committed events are the store's first ones, and an event's values never
-        // change: what was counted before stands, and only the events committed since are
-        // counted (while files load, the dashboard of every event is redrawn as they land).
-        let counts = match kept.as_ref().filter(|kept| kept.n_counted <= n_committed) {
-            Some(kept) => self.counts_added(&kept.counts, kept.n_counted..n_committed),
-            None => self.counts(all.ids()),
-        };
+        // change: what was counted stands, and only the events committed since are counted in
+        // (while files load, the dashboard of every event is redrawn as they land). The tally
+        // is taken over, not copied, unless a caller still holds it.
+        let mut tally = kept
+            .take()
+            .filter(|kept| kept.tally.n_counted <= n_committed)
+            .map(|kept| Arc::unwrap_or_clone(kept).tally)
+            .unwrap_or_default();
+        tally.count_up_to(&self.store, n_committed);
         let everything = Arc::new(Everything {
             changes,
-            dashboard: self.assemble(&all, None, &counts),
-            counts,
-            n_counted: n_committed,
+            dashboard: tally.dashboard(&self.store),
+            tally,
         });
         *kept = Some(Arc::clone(&everything));
         everything
@@ -128,7 +162,7 @@ impl Dataset {
         let rest: Vec<u32> = (0..n_committed)
             .filter(|&event_idx| !chosen.contains(event_idx))
             .collect();
-        let mut counts = everything.counts.clone();
+        let mut counts = everything.tally.counts.clone();
         for (counts, left_out) in counts.iter_mut().zip(self.counts(&rest)) {
             for (count, left_out) in counts.iter_mut().zip(left_out) {
                 *count = count.saturating_sub(left_out);

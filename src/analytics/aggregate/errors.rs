@@ -79,108 +79,173 @@ pub fn is_denied(code: &str) -> bool {
     .any(|prefix| code.starts_with(prefix))
 }
 
-/// Computes the error insights of `selection`, keeping `limit` items per list.
-pub fn error_insights(store: &Store, selection: &Selection, limit: usize) -> ErrorInsights {
-    let names = store.column(Field::EventName);
-    let callers = store.column(Field::Caller);
-    let codes = store.column(Field::ErrorCode);
-    let code_dictionary = store.dictionary(Field::ErrorCode);
-    let denied_code: Vec<bool> = (0..code_dictionary.len() as u32)
-        .map(|id| is_denied(code_dictionary.text(id)))
-        .collect();
+/// The counts behind [`ErrorInsights`] over the events added so far, in any order and in
+/// several steps; [`ErrorTally::insights`] ranks them.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorTally {
+    /// Per error code id: whether it is of the denied family.
+    denied_code: Vec<bool>,
+    calls_by_name: Vec<u64>,
+    calls_by_caller: Vec<u64>,
+    /// Per caller: (errors, denied).
+    errors_by_caller: Vec<(u64, u64)>,
+    count_by_code: Vec<u64>,
+    pairs: FxHashMap<(u32, u32), u64>,
+    n_errors: u64,
+    n_denied: u64,
+}
 
-    let mut calls_by_name = vec![0u64; store.dictionary(Field::EventName).len()];
-    let mut calls_by_caller = vec![0u64; store.dictionary(Field::Caller).len()];
-    let mut errors_by_caller = vec![(0u64, 0u64); store.dictionary(Field::Caller).len()];
-    let mut count_by_code = vec![0u64; code_dictionary.len()];
-    let mut pairs: FxHashMap<(u32, u32), u64> = FxHashMap::default();
-    let mut insights = ErrorInsights::default();
-    for &event_idx in selection.ids() {
-        let at = event_idx as usize;
-        let (Some(&name), Some(&caller), Some(&code)) =
-            (names.get(at), callers.get(at), codes.get(at))
-        else {
-            continue;
-        };
-        calls_by_name[name as usize] += 1;
-        calls_by_caller[caller as usize] += 1;
-        if code == 0 {
-            continue;
+impl ErrorTally {
+    /// Counts `events` in.
+    pub fn add(&mut self, store: &Store, events: impl Iterator<Item = u32>) {
+        let names = store.column(Field::EventName);
+        let callers = store.column(Field::Caller);
+        let codes = store.column(Field::ErrorCode);
+        let code_dictionary = store.dictionary(Field::ErrorCode);
+        for id in self.denied_code.len() as u32..code_dictionary.len() as u32 {
+            self.denied_code.push(is_denied(code_dictionary.text(id)));
         }
-        let denied = denied_code[code as usize];
-        insights.n_errors += 1;
-        insights.n_denied += u64::from(denied);
-        count_by_code[code as usize] += 1;
-        errors_by_caller[caller as usize].0 += 1;
-        errors_by_caller[caller as usize].1 += u64::from(denied);
-        *pairs.entry((name, code)).or_default() += 1;
+        let n_names = store.dictionary(Field::EventName).len();
+        let n_callers = store.dictionary(Field::Caller).len();
+        self.calls_by_name
+            .resize(self.calls_by_name.len().max(n_names), 0);
+        self.calls_by_caller
+            .resize(self.calls_by_caller.len().max(n_callers), 0);
+        self.errors_by_caller
+            .resize(self.errors_by_caller.len().max(n_callers), (0, 0));
+        self.count_by_code
+            .resize(self.count_by_code.len().max(code_dictionary.len()), 0);
+        for event_idx in events {
+            let at = event_idx as usize;
+            let (Some(&name), Some(&caller), Some(&code)) =
+                (names.get(at), callers.get(at), codes.get(at))
+            else {
+                continue;
+            };
+            let (Some(name_calls), Some(caller_calls), Some(caller_errors)) = (
+                self.calls_by_name.get_mut(name as usize),
+                self.calls_by_caller.get_mut(caller as usize),
+                self.errors_by_caller.get_mut(caller as usize),
+            ) else {
+                continue;
+            };
+            *name_calls += 1;
+            *caller_calls += 1;
+            if code == 0 {
+                continue;
+            }
+            let denied = self
+                .denied_code
+                .get(code as usize)
+                .copied()
+                .unwrap_or(false);
+            self.n_errors += 1;
+            self.n_denied += u64::from(denied);
+            if let Some(count) = self.count_by_code.get_mut(code as usize) {
+                *count += 1;
+            }
+            caller_errors.0 += 1;
+            caller_errors.1 += u64::from(denied);
+            *self.pairs.entry((name, code)).or_default() += 1;
+        }
     }
 
-    let name_text = |id: u32| store.dictionary(Field::EventName).text(id);
-    let caller_text = |id: u32| store.dictionary(Field::Caller).text(id);
-    let mut ranked_pairs: Vec<((u32, u32), u64)> = pairs.into_iter().collect();
-    ranked_pairs.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then_with(|| name_text(a.0 .0).cmp(name_text(b.0 .0)))
-            .then_with(|| {
-                code_dictionary
-                    .text(a.0 .1)
-                    .cmp(code_dictionary.text(b.0 .1))
+    /// The insights, keeping `limit` items per list.
+    pub fn insights(&self, store: &Store, limit: usize) -> ErrorInsights {
+        let code_dictionary = store.dictionary(Field::ErrorCode);
+        let denied_code = &self.denied_code;
+        let calls_by_name = &self.calls_by_name;
+        let calls_by_caller = &self.calls_by_caller;
+        let errors_by_caller = &self.errors_by_caller;
+        let count_by_code = &self.count_by_code;
+        let mut insights = ErrorInsights {
+            n_errors: self.n_errors,
+            n_denied: self.n_denied,
+            ..ErrorInsights::default()
+        };
+        let name_text = |id: u32| store.dictionary(Field::EventName).text(id);
+        let caller_text = |id: u32| store.dictionary(Field::Caller).text(id);
+        let mut ranked_pairs: Vec<((u32, u32), u64)> = self
+            .pairs
+            .iter()
+            .map(|(&pair, &count)| (pair, count))
+            .collect();
+        ranked_pairs.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| name_text(a.0 .0).cmp(name_text(b.0 .0)))
+                .then_with(|| {
+                    code_dictionary
+                        .text(a.0 .1)
+                        .cmp(code_dictionary.text(b.0 .1))
+                })
+        });
+        insights.pairs = ranked_pairs
+            .into_iter()
+            .take(limit)
+            .map(|((name, code), count)| {
+                let calls = calls_by_name
+                    .get(name as usize)
+                    .copied()
+                    .unwrap_or_default();
+                ErrorPair {
+                    event_name: name_text(name).to_owned(),
+                    error_code: code_dictionary.text(code).to_owned(),
+                    count,
+                    calls,
+                    rate: count as f64 / calls.max(1) as f64,
+                }
             })
-    });
-    insights.pairs = ranked_pairs
-        .into_iter()
-        .take(limit)
-        .map(|((name, code), count)| {
-            let calls = calls_by_name[name as usize];
-            ErrorPair {
-                event_name: name_text(name).to_owned(),
-                error_code: code_dictionary.text(code).to_owned(),
+            .collect();
+
+        let mut ranked_callers: Vec<(u32, (u64, u64))> = errors_by_caller
+            .iter()
+            .enumerate()
+            .filter(|(_, &(errors, _))| errors > 0)
+            .map(|(caller, &counts)| (caller as u32, counts))
+            .collect();
+        ranked_callers.sort_by(|a, b| {
+            b.1 .0
+                .cmp(&a.1 .0)
+                .then_with(|| caller_text(a.0).cmp(caller_text(b.0)))
+        });
+        insights.callers = ranked_callers
+            .into_iter()
+            .take(limit)
+            .map(|(caller, (errors, denied))| {
+                let calls = calls_by_caller
+                    .get(caller as usize)
+                    .copied()
+                    .unwrap_or_default();
+                CallerErrors {
+                    caller: caller_text(caller).to_owned(),
+                    errors,
+                    denied,
+                    calls,
+                    rate: errors as f64 / calls.max(1) as f64,
+                }
+            })
+            .collect();
+
+        let mut denied_codes: Vec<CodeCount> = count_by_code
+            .iter()
+            .enumerate()
+            .filter(|&(code, &count)| count > 0 && denied_code.get(code).copied().unwrap_or(false))
+            .map(|(code, &count)| CodeCount {
+                code: code_dictionary.text(code as u32).to_owned(),
                 count,
-                calls,
-                rate: count as f64 / calls.max(1) as f64,
-            }
-        })
-        .collect();
+            })
+            .collect();
+        denied_codes.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+        insights.denied_codes = denied_codes;
+        insights
+    }
+}
 
-    let mut ranked_callers: Vec<(u32, (u64, u64))> = errors_by_caller
-        .iter()
-        .enumerate()
-        .filter(|(_, &(errors, _))| errors > 0)
-        .map(|(caller, &counts)| (caller as u32, counts))
-        .collect();
-    ranked_callers.sort_by(|a, b| {
-        b.1 .0
-            .cmp(&a.1 .0)
-            .then_with(|| caller_text(a.0).cmp(caller_text(b.0)))
-    });
-    insights.callers = ranked_callers
-        .into_iter()
-        .take(limit)
-        .map(|(caller, (errors, denied))| {
-            let calls = calls_by_caller[caller as usize];
-            CallerErrors {
-                caller: caller_text(caller).to_owned(),
-                errors,
-                denied,
-                calls,
-                rate: errors as f64 / calls.max(1) as f64,
-            }
-        })
-        .collect();
-
-    let mut denied_codes: Vec<CodeCount> = count_by_code
-        .iter()
-        .enumerate()
-        .filter(|&(code, &count)| count > 0 && denied_code[code])
-        .map(|(code, &count)| CodeCount {
-            code: code_dictionary.text(code as u32).to_owned(),
-            count,
-        })
-        .collect();
-    denied_codes.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
-    insights.denied_codes = denied_codes;
-    insights
+/// Computes the error insights of `selection`, keeping `limit` items per list.
+pub fn error_insights(store: &Store, selection: &Selection, limit: usize) -> ErrorInsights {
+    let mut tally = ErrorTally::default();
+    tally.add(store, selection.ids().iter().copied());
+    tally.insights(store, limit)
 }
 
 /// Tops of scale the error-rate chart chooses from.

@@ -1,8 +1,10 @@
 //! The timeline: events per time bucket, errors stacked, with a bucket width chosen so the
 //! span fits in about [`MAX_BUCKETS`] buckets (minutes, hours or days).
 
+use rustc_hash::FxHashMap;
+
 use crate::analytics::model::field::Field;
-use crate::analytics::model::time::{Millis, DAY_MS, HOUR_MS, MINUTE_MS};
+use crate::analytics::model::time::{Millis, DAY_MS, HOUR_MS, MINUTE_MS, UNDATED};
 use crate::analytics::query::Selection;
 use crate::analytics::store::Store;
 
@@ -74,6 +76,42 @@ fn n_buckets(start: Millis, end: Millis, width: Millis) -> Millis {
     ((end - first_start + width - 1) / width).max(1)
 }
 
+/// Empty buckets covering `domain` (`[start, end)`), for [`Timeline::put`].
+fn empty(domain: (Millis, Millis)) -> Timeline {
+    let bucket_ms = bucket_width(domain.0, domain.1);
+    let first_start = domain.0.div_euclid(bucket_ms) * bucket_ms;
+    let buckets = (0..n_buckets(domain.0, domain.1, bucket_ms))
+        .map(|i| Bucket {
+            start: first_start + i * bucket_ms,
+            count: 0,
+            errors: 0,
+        })
+        .collect();
+    Timeline {
+        bucket_ms,
+        buckets,
+        domain,
+    }
+}
+
+impl Timeline {
+    /// Adds `count` events, `errors` of them failed, at `time` to its bucket (none outside the
+    /// domain).
+    fn put(&mut self, time: Millis, count: u64, errors: u64) {
+        let Some(first_start) = self.buckets.first().map(|bucket| bucket.start) else {
+            return;
+        };
+        let offset = (time - first_start).div_euclid(self.bucket_ms);
+        if let Some(bucket) = usize::try_from(offset)
+            .ok()
+            .and_then(|offset| self.buckets.get_mut(offset))
+        {
+            bucket.count += count;
+            bucket.errors += errors;
+        }
+    }
+}
+
 /// Buckets `selection` over `domain` (`[start, end)`), or over the selection's own span.
 pub fn timeline(
     store: &Store,
@@ -86,35 +124,56 @@ pub fn timeline(
         (None, Some(&first), Some(&last)) => (store.time(first), store.time(last) + 1),
         _ => return Timeline::default(),
     };
-    let bucket_ms = bucket_width(domain.0, domain.1);
-    let first_start = domain.0.div_euclid(bucket_ms) * bucket_ms;
-    let mut buckets: Vec<Bucket> = (0..n_buckets(domain.0, domain.1, bucket_ms))
-        .map(|i| Bucket {
-            start: first_start + i * bucket_ms,
-            count: 0,
-            errors: 0,
-        })
-        .collect();
+    let mut timeline = empty(domain);
     let errors = store.column(Field::ErrorCode);
     for &event_idx in ids {
-        let offset = (store.time(event_idx) - first_start).div_euclid(bucket_ms);
-        if let Some(bucket) = usize::try_from(offset)
-            .ok()
-            .and_then(|offset| buckets.get_mut(offset))
-        {
-            bucket.count += 1;
-            if errors
-                .get(event_idx as usize)
-                .is_some_and(|&code| code != 0)
-            {
-                bucket.errors += 1;
+        let failed = errors
+            .get(event_idx as usize)
+            .is_some_and(|&code| code != 0);
+        timeline.put(store.time(event_idx), 1, u64::from(failed));
+    }
+    timeline
+}
+
+/// Events and errors per minute over the dated events added so far, in any order and in
+/// several steps. Every bucket width is a whole number of minutes and buckets start on
+/// multiples of their width, so no minute straddles two buckets, and the timeline of a span
+/// is made from the minutes without going back to the events.
+#[derive(Debug, Clone, Default)]
+pub struct MinuteCounts {
+    /// Minute (since the epoch) → (events, errors).
+    minutes: FxHashMap<i64, (u64, u64)>,
+}
+
+impl MinuteCounts {
+    /// Counts `events` in (undated ones are left out).
+    pub fn add(&mut self, store: &Store, events: impl Iterator<Item = u32>) {
+        let errors = store.column(Field::ErrorCode);
+        for event_idx in events {
+            let time = store.time(event_idx);
+            if time == UNDATED {
+                continue;
             }
+            let failed = errors
+                .get(event_idx as usize)
+                .is_some_and(|&code| code != 0);
+            let minute = self.minutes.entry(time.div_euclid(MINUTE_MS)).or_default();
+            minute.0 += 1;
+            minute.1 += u64::from(failed);
         }
     }
-    Timeline {
-        bucket_ms,
-        buckets,
-        domain,
+
+    /// The timeline over `span`, the earliest and latest time counted (as [`timeline`] draws
+    /// it without a domain).
+    pub fn timeline(&self, span: Option<(Millis, Millis)>) -> Timeline {
+        let Some((first, last)) = span else {
+            return Timeline::default();
+        };
+        let mut timeline = empty((first, last + 1));
+        for (&minute, &(count, errors)) in &self.minutes {
+            timeline.put(minute * MINUTE_MS, count, errors);
+        }
+        timeline
     }
 }
 

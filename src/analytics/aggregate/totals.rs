@@ -1,7 +1,7 @@
 //! Totals for a selection: events, files, callers, errors, duplicates, conflicts, time span.
 
 use crate::analytics::model::field::Field;
-use crate::analytics::model::time::Millis;
+use crate::analytics::model::time::{Millis, UNDATED};
 use crate::analytics::query::Selection;
 use crate::analytics::store::Store;
 
@@ -28,46 +28,103 @@ pub struct Totals {
     pub n_undated: u64,
 }
 
-/// Computes the totals of `selection`.
-pub fn totals(store: &Store, selection: &Selection) -> Totals {
-    let ids = selection.ids();
-    let mut seen_file = Vec::new();
-    let mut seen_caller = vec![false; store.dictionary(Field::Caller).len()];
-    let mut totals = Totals {
-        n_events: ids.len() as u64,
-        ..Totals::default()
-    };
-    let callers = store.column(Field::Caller);
-    let errors = store.column(Field::ErrorCode);
-    for &event_idx in ids {
-        let at = event_idx as usize;
-        let file_idx = store.file_idx(event_idx) as usize;
-        if seen_file.len() <= file_idx {
-            seen_file.resize(file_idx + 1, false);
+/// The order-free part of [`Totals`] over the events added so far: events can be added in any
+/// order and in several steps, so the totals of every event are kept up to date as files land.
+/// Duplicates and conflicts are left out: later files can change them for events already added.
+#[derive(Debug, Clone, Default)]
+pub struct TotalsTally {
+    n_events: u64,
+    seen_file: Vec<bool>,
+    n_files: u64,
+    seen_caller: Vec<bool>,
+    n_principals: u64,
+    n_errors: u64,
+    n_undated: u64,
+    span: Option<(Millis, Millis)>,
+}
+
+impl TotalsTally {
+    /// Counts `events` in.
+    pub fn add(&mut self, store: &Store, events: impl Iterator<Item = u32>) {
+        let callers = store.column(Field::Caller);
+        let errors = store.column(Field::ErrorCode);
+        let n_callers = store.dictionary(Field::Caller).len();
+        if self.seen_caller.len() < n_callers {
+            self.seen_caller.resize(n_callers, false);
         }
-        if !seen_file[file_idx] {
-            seen_file[file_idx] = true;
-            totals.n_files += 1;
-        }
-        if let Some(&caller) = callers.get(at) {
-            if caller != 0 && !seen_caller[caller as usize] {
-                seen_caller[caller as usize] = true;
-                totals.n_principals += 1;
+        for event_idx in events {
+            let at = event_idx as usize;
+            self.n_events += 1;
+            let file_idx = store.file_idx(event_idx) as usize;
+            if self.seen_file.len() <= file_idx {
+                self.seen_file.resize(file_idx + 1, false);
+            }
+            if !self.seen_file[file_idx] {
+                self.seen_file[file_idx] = true;
+                self.n_files += 1;
+            }
+            if let Some(&caller) = callers.get(at) {
+                if let Some(seen) = self.seen_caller.get_mut(caller as usize) {
+                    if caller != 0 && !*seen {
+                        *seen = true;
+                        self.n_principals += 1;
+                    }
+                }
+            }
+            if errors.get(at).is_some_and(|&code| code != 0) {
+                self.n_errors += 1;
+            }
+            match store.time(event_idx) {
+                UNDATED => self.n_undated += 1,
+                time => {
+                    self.span = Some(self.span.map_or((time, time), |(first, last)| {
+                        (first.min(time), last.max(time))
+                    }));
+                }
             }
         }
-        if errors.get(at).is_some_and(|&code| code != 0) {
-            totals.n_errors += 1;
+    }
+
+    /// Earliest and latest dated event time counted.
+    pub fn span(&self) -> Option<(Millis, Millis)> {
+        self.span
+    }
+
+    /// The totals, with the duplicates and conflicts of the events counted.
+    pub fn totals(&self, n_duplicates: u64, n_conflicts: u64) -> Totals {
+        Totals {
+            n_events: self.n_events,
+            n_files: self.n_files,
+            n_principals: self.n_principals,
+            n_errors: self.n_errors,
+            error_rate: if self.n_events > 0 {
+                self.n_errors as f64 / self.n_events as f64
+            } else {
+                0.0
+            },
+            n_duplicates,
+            n_conflicts,
+            time_span: self.span,
+            n_undated: self.n_undated,
         }
-        totals.n_duplicates += u64::from(store.duplicates(event_idx));
-        totals.n_conflicts += u64::from(store.is_conflict(event_idx));
     }
-    if totals.n_events > 0 {
-        totals.error_rate = totals.n_errors as f64 / totals.n_events as f64;
-    }
-    let dated = selection.dated(store);
-    totals.n_undated = (ids.len() - dated.len()) as u64;
-    if let (Some(&first), Some(&last)) = (dated.first(), dated.last()) {
-        totals.time_span = Some((store.time(first), store.time(last)));
-    }
-    totals
+}
+
+/// Identical copies dropped and conflicts flagged among `events`.
+pub fn duplicates_and_conflicts(store: &Store, events: impl Iterator<Item = u32>) -> (u64, u64) {
+    events.fold((0, 0), |(duplicates, conflicts), event_idx| {
+        (
+            duplicates + u64::from(store.duplicates(event_idx)),
+            conflicts + u64::from(store.is_conflict(event_idx)),
+        )
+    })
+}
+
+/// Computes the totals of `selection`.
+pub fn totals(store: &Store, selection: &Selection) -> Totals {
+    let ids = selection.ids().iter().copied();
+    let mut tally = TotalsTally::default();
+    tally.add(store, ids.clone());
+    let (n_duplicates, n_conflicts) = duplicates_and_conflicts(store, ids);
+    tally.totals(n_duplicates, n_conflicts)
 }
