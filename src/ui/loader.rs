@@ -127,6 +127,9 @@ fn load_since(state: AppState, queue: LoadQueue, inputs: Vec<InputFile>, started
     }
 }
 
+/// How often, at most, the progress bar moves between refreshes of the dashboard.
+const PROGRESS_EVERY_MS: f64 = 100.0;
+
 /// How often, at most, the dashboard is refreshed while files are still arriving.
 const REFRESH_EVERY_MS: f64 = 300.0;
 /// How long the loop may work before it yields to the browser: well under one 50 ms long task,
@@ -163,20 +166,31 @@ struct Pace {
     not_read: Cell<u64>,
     /// Whether room has been made for the rest of the batch's events.
     reserved: Cell<bool>,
+    /// Bytes, events and files counted but not yet shown by the progress bar.
+    unshown: Cell<(u64, u64, u64)>,
+    /// When the progress bar last moved.
+    last_progress: Cell<f64>,
 }
 
 impl Pace {
     /// Counts `bytes` read and `events` added, and refreshes the dashboard as soon as the batch
-    /// has its first events, then now and then.
+    /// has its first events, then now and then. The progress bar moves with each refresh and at
+    /// most every [`PROGRESS_EVERY_MS`] between them: each move costs the browser a rendering
+    /// update, and files can land every few milliseconds.
     fn count(&self, bytes: u64, events: u64, files: u64) {
-        self.state.progress.update(|progress| {
-            progress.files_done += files;
-            progress.bytes_done += bytes;
-            progress.events += events;
-        });
-        self.reserve_for_the_rest();
+        let (unshown_bytes, unshown_events, unshown_files) = self.unshown.get();
+        self.unshown.set((
+            unshown_bytes + bytes,
+            unshown_events + events,
+            unshown_files + files,
+        ));
         let first = events > 0 && self.first_shown.get().is_none();
-        if first || now_ms() - self.last_refresh.get() > REFRESH_EVERY_MS {
+        let refresh = first || now_ms() - self.last_refresh.get() > REFRESH_EVERY_MS;
+        if refresh || now_ms() - self.last_progress.get() > PROGRESS_EVERY_MS {
+            self.show_progress();
+        }
+        self.reserve_for_the_rest();
+        if refresh {
             self.state.engine.commit();
             self.state.revision.update(|revision| *revision += 1);
             self.last_refresh.set(now_ms());
@@ -184,6 +198,20 @@ impl Pace {
                 self.first_shown.set(Some(now_ms()));
             }
         }
+    }
+
+    /// Moves the progress bar by what has been counted since it last moved.
+    fn show_progress(&self) {
+        let (bytes, events, files) = self.unshown.take();
+        if (bytes, events, files) == (0, 0, 0) {
+            return;
+        }
+        self.state.progress.update(|progress| {
+            progress.files_done += files;
+            progress.bytes_done += bytes;
+            progress.events += events;
+        });
+        self.last_progress.set(now_ms());
     }
 
     /// Once a sixteenth of the batch's files (and 5,000 events) are in, makes room for as many
@@ -194,8 +222,13 @@ impl Pace {
         if self.reserved.get() {
             return;
         }
+        let (_, unshown_events, unshown_files) = self.unshown.get();
         let (done, total, events) = self.state.progress.with_untracked(|progress| {
-            (progress.files_done, progress.files_total, progress.events)
+            (
+                progress.files_done + unshown_files,
+                progress.files_total,
+                progress.events + unshown_events,
+            )
         });
         if done == 0 || done * 16 < total || events < 5_000 || done >= total {
             return;
@@ -295,6 +328,8 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         stopped: RefCell::new(None),
         not_read: Cell::new(0),
         reserved: Cell::new(false),
+        unshown: Cell::new((0, 0, 0)),
+        last_progress: Cell::new(started),
     });
     let pool = queue.pool();
     let busy_before = pool.busy_ms();
@@ -312,6 +347,7 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         )
         .await;
     }
+    pace.show_progress();
     state.engine.commit();
     state.revision.update(|revision| *revision += 1);
     let elapsed_ms = now_ms() - started;
