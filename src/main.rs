@@ -14,9 +14,9 @@ pub fn trailview_worker_read(
     file: &web_sys::File,
     path: &str,
     limit: f64,
-    deflate: bool,
+    compress: bool,
 ) -> js_sys::Uint8Array {
-    trailview::ui::worker::read_file(file, path, limit, deflate)
+    trailview::ui::worker::read_file(file, path, limit, compress)
 }
 
 /// In a pool worker: reads a batch of files the worker has read whole (an `ArrayBuffer` each,
@@ -27,9 +27,9 @@ pub fn trailview_worker_read_batch(
     paths: &js_sys::Array,
     contents: &js_sys::Array,
     limit: f64,
-    deflate: bool,
+    compress: bool,
 ) -> js_sys::Uint8Array {
-    trailview::ui::worker::read_batch(paths, contents, limit, deflate)
+    trailview::ui::worker::read_batch(paths, contents, limit, compress)
 }
 
 /// In a pool worker: indexes a job of records' text the page sent and returns the index part

@@ -41,18 +41,18 @@ fn in_place(files: &[(String, Vec<u8>)]) -> Dataset {
 }
 
 /// Every file read by one of `workers` worker datasets, one shard per file, the shards
-/// absorbed in `order` (a permutation of the files' positions); with `deflate`, the workers
-/// send the records' text deflated.
+/// absorbed in `order` (a permutation of the files' positions); with `compress`, the workers
+/// send the records' text compressed.
 fn through_workers(
     files: &[(String, Vec<u8>)],
     workers: usize,
     order: &[usize],
-    deflate: bool,
+    compress: bool,
 ) -> Dataset {
     let mut readers: Vec<Dataset> = (0..workers)
         .map(|_| {
             let mut reader = Dataset::for_shards();
-            reader.set_deflate_text(deflate);
+            reader.set_compress_text(compress);
             reader
         })
         .collect();
@@ -114,8 +114,8 @@ fn shards_absorbed_in_reading_order_equal_reading_in_place() {
     let files = files();
     let reference = in_place(&files);
     let order: Vec<usize> = (0..files.len()).collect();
-    for (workers, deflate) in [(1, false), (3, false), (2, true)] {
-        let pooled = through_workers(&files, workers, &order, deflate);
+    for (workers, compress) in [(1, false), (3, false), (2, true)] {
+        let pooled = through_workers(&files, workers, &order, compress);
         assert_eq!(pooled.files(), reference.files(), "{workers} workers");
         assert_eq!(pooled.ledger(), reference.ledger());
         assert_eq!(dashboards(&pooled), dashboards(&reference));
@@ -179,7 +179,7 @@ fn a_damaged_shard_is_refused_or_accounted_for_and_never_panics() {
     let files = files();
     let (path, bytes) = &files[files.len() / 2];
     let mut reader = Dataset::for_shards();
-    reader.set_deflate_text(true);
+    reader.set_compress_text(true);
     reader.ingest_file(path, bytes);
     let shard = reader.take_shard();
     assert!(Dataset::default().absorb_shard(b"nonsense").is_err());

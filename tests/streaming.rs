@@ -215,7 +215,7 @@ fn a_file_whose_bytes_stop_arriving_keeps_what_arrived_and_says_why() {
 }
 
 #[test]
-fn records_kept_deflated_read_back_and_deduplicate_like_plain_ones() {
+fn records_kept_compressed_read_back_and_deduplicate_like_plain_ones() {
     let files = files_under(&fixtures("trail"));
     let load_twice = |plain_budget: Option<usize>| {
         let mut dataset = Dataset::default();
@@ -231,13 +231,13 @@ fn records_kept_deflated_read_back_and_deduplicate_like_plain_ones() {
         dataset
     };
     let plain = load_twice(None);
-    let deflated = load_twice(Some(0));
-    assert_eq!(plain.ledger(), deflated.ledger());
+    let compressed = load_twice(Some(0));
+    assert_eq!(plain.ledger(), compressed.ledger());
     assert!(plain.ledger().duplicates >= plain.ledger().indexed);
     for event_idx in 0..plain.n_events() as u32 {
         assert_eq!(
             plain.event_detail(event_idx),
-            deflated.event_detail(event_idx)
+            compressed.event_detail(event_idx)
         );
     }
 }

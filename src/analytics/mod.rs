@@ -337,7 +337,7 @@ impl Dataset {
     }
 
     /// Sets how much record text is kept plain (default 256 MB); past it the oldest records'
-    /// text is kept deflated, read back a block at a time for the detail view.
+    /// text is kept compressed, read back a block at a time for the detail view.
     pub fn set_raw_plain_budget(&mut self, bytes: usize) {
         self.store.set_raw_plain_budget(bytes);
     }
@@ -452,16 +452,16 @@ impl Dataset {
     }
 
     /// For a dataset made by [`Dataset::for_shards`]: whether the records' text is handed over
-    /// deflated (see [`Dataset::wants_deflated_text`]).
-    pub fn set_deflate_text(&mut self, deflate: bool) {
+    /// compressed (see [`Dataset::wants_compressed_text`]).
+    pub fn set_compress_text(&mut self, compress: bool) {
         if let Some(writer) = &mut self.shard {
-            writer.set_deflate(deflate);
+            writer.set_compress(compress);
         }
     }
 
-    /// Whether record text added now would be kept deflated here (it is within 32 MB of the
-    /// plain budget, [`Dataset::set_raw_plain_budget`]), so a reader elsewhere should deflate it.
-    pub fn wants_deflated_text(&self) -> bool {
+    /// Whether record text added now would be kept compressed here (it is within 32 MB of the
+    /// plain budget, [`Dataset::set_raw_plain_budget`]), so a reader elsewhere should compress it.
+    pub fn wants_compressed_text(&self) -> bool {
         self.store.text_near_budget(32 << 20)
     }
 

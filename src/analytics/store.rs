@@ -1,5 +1,5 @@
 //! The event store: one row per kept event in interned columns, the raw record text for the
-//! detail view (in a [`RawArena`], deflated past a budget), and de-duplication by `eventID`.
+//! detail view (in a [`RawArena`], compressed past a budget), and de-duplication by `eventID`.
 //!
 //! Ids are dense `u32`s in order of arrival. A record whose `eventID` was seen before with the
 //! same content is a duplicate delivery: it is counted against the kept copy and not stored. A
@@ -54,8 +54,8 @@ pub struct ValueIds<'a> {
 pub enum TextBlock {
     /// The text.
     Plain(String),
-    /// The text, deflated.
-    Deflated(Vec<u8>),
+    /// The text, compressed.
+    Compressed(Vec<u8>),
 }
 
 /// A record offered to the store: its values (already interned, or to intern from `record`),
@@ -154,17 +154,17 @@ impl Store {
         }
     }
 
-    /// Appends a block of record text read elsewhere, plain or deflated (with
-    /// `raw_arena::deflate_text`); returns its index for [`Store::place_spanned`].
+    /// Appends a block of record text read elsewhere, plain or compressed (with
+    /// `raw_arena::compress_text`); returns its index for [`Store::place_spanned`].
     pub fn append_text_block(&mut self, block: TextBlock) -> u32 {
         match block {
             TextBlock::Plain(text) => self.raw.append_plain(text),
-            TextBlock::Deflated(bytes) => self.raw.append_deflated(bytes),
+            TextBlock::Compressed(bytes) => self.raw.append_compressed(bytes),
         }
     }
 
-    /// Whether record text stored now would be kept deflated (within `margin` bytes of the
-    /// plain budget), so a reader elsewhere may as well deflate it.
+    /// Whether record text stored now would be kept compressed (within `margin` bytes of the
+    /// plain budget), so a reader elsewhere may as well compress it.
     pub fn text_near_budget(&self, margin: usize) -> bool {
         self.raw.near_budget(margin)
     }
@@ -498,7 +498,7 @@ impl Store {
         self.raw.pack(first, end)
     }
 
-    /// Sets how much record text is kept plain before the oldest is deflated.
+    /// Sets how much record text is kept plain before the oldest is compressed.
     pub fn set_raw_plain_budget(&mut self, bytes: usize) {
         self.raw.set_plain_budget(bytes);
     }

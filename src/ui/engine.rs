@@ -87,9 +87,9 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    /// Whether record text added now would be kept deflated, so workers should deflate it.
-    pub fn wants_deflated_text(&self) -> bool {
-        self.dataset.with_value(Dataset::wants_deflated_text)
+    /// Whether record text added now would be kept compressed, so workers should compress it.
+    pub fn wants_compressed_text(&self) -> bool {
+        self.dataset.with_value(Dataset::wants_compressed_text)
     }
 
     /// The number of events kept.

@@ -483,10 +483,10 @@ fn take_batch(queue: LoadQueue, first: Handed, n_lanes: usize) -> Vec<Handed> {
 async fn read_by_worker(pace: &Pace, worker: &Lane, batch: Vec<Handed>) -> (u64, u64, u64) {
     let engine = pace.state.engine;
     let limit = engine.decoded_size_limit();
-    let deflate = engine.wants_deflated_text();
+    let compress = engine.wants_compressed_text();
     let read = match batch.as_slice() {
-        [(file, path, _)] => worker.read(file, path, limit, deflate).await,
-        _ => worker.read_batch(&batch, limit, deflate).await,
+        [(file, path, _)] => worker.read(file, path, limit, compress).await,
+        _ => worker.read_batch(&batch, limit, compress).await,
     };
     pace.file_read();
     let learned = read.as_ref().map_or(&[][..], |(_, sizes)| sizes.as_slice());

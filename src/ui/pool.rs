@@ -73,7 +73,7 @@ onmessage = (event) => {
       return reading.then((read) => {
         const contents = read.map((one) => (one.status === 'fulfilled' ? one.value : String(one.reason)));
         const sizes = read.map((one) => (one.status === 'fulfilled' ? one.value.byteLength : 0));
-        reply(started, trailview_worker_read_batch(message.paths, contents, message.limit, message.deflate), sizes);
+        reply(started, trailview_worker_read_batch(message.paths, contents, message.limit, message.compress), sizes);
       });
     }).catch(fail);
     return;
@@ -87,7 +87,7 @@ onmessage = (event) => {
   }
   previous = previous.then(() => {
     const started = performance.now();
-    const shard = trailview_worker_read(message.file, message.path, message.limit, message.deflate);
+    const shard = trailview_worker_read(message.file, message.path, message.limit, message.compress);
     reply(started, shard, [message.file.size]);
   }).catch(fail);
 };
@@ -212,7 +212,7 @@ impl Lane {
     }
 
     /// Has the worker read `file` and returns the shard, for `Dataset::absorb_shard`, and the
-    /// file's size; with `deflate`, the records' text comes deflated. Reads given while others
+    /// file's size; with `compress`, the records' text comes compressed. Reads given while others
     /// are in flight queue up in the worker, so it can start the next file while the page
     /// absorbs the last.
     pub async fn read(
@@ -220,12 +220,12 @@ impl Lane {
         file: &File,
         path: &str,
         limit_bytes: usize,
-        deflate: bool,
+        compress: bool,
     ) -> Result<(Vec<u8>, Vec<u64>), String> {
         let message = Object::new();
         let _ = Reflect::set(&message, &"file".into(), file);
         let _ = Reflect::set(&message, &"path".into(), &path.into());
-        self.request(&message, limit_bytes, deflate).await
+        self.request(&message, limit_bytes, compress).await
     }
 
     /// Has the worker read several small files (`(file, path, _)`, at most [`BATCH_FILES`]), whole
@@ -235,7 +235,7 @@ impl Lane {
         &self,
         files: &[(File, String, T)],
         limit_bytes: usize,
-        deflate: bool,
+        compress: bool,
     ) -> Result<(Vec<u8>, Vec<u64>), String> {
         let message = Object::new();
         let batch: js_sys::Array = files
@@ -248,7 +248,7 @@ impl Lane {
             .collect();
         let _ = Reflect::set(&message, &"batch".into(), &batch);
         let _ = Reflect::set(&message, &"paths".into(), &paths);
-        self.request(&message, limit_bytes, deflate).await
+        self.request(&message, limit_bytes, compress).await
     }
 
     /// Has the worker index a job of records' text (`Dataset::index_job`); the job is posted at
@@ -270,9 +270,9 @@ impl Lane {
         &self,
         message: &Object,
         limit_bytes: usize,
-        deflate: bool,
+        compress: bool,
     ) -> Result<(Vec<u8>, Vec<u64>), String> {
-        self.answer(self.post(message, limit_bytes, deflate)).await
+        self.answer(self.post(message, limit_bytes, compress)).await
     }
 
     /// Posts a request; the promise settles with the worker's reply.
@@ -280,7 +280,7 @@ impl Lane {
         &self,
         message: &Object,
         limit_bytes: usize,
-        deflate: bool,
+        compress: bool,
     ) -> Result<js_sys::Promise, String> {
         if let Some(reason) = self.broken() {
             return Err(reason);
@@ -290,7 +290,7 @@ impl Lane {
             waiting.borrow_mut().push_back((resolve, reject));
         });
         let _ = Reflect::set(message, &"limit".into(), &(limit_bytes as f64).into());
-        let _ = Reflect::set(message, &"deflate".into(), &deflate.into());
+        let _ = Reflect::set(message, &"compress".into(), &compress.into());
         if let Err(error) = self.worker.post_message(message) {
             self.waiting.borrow_mut().pop_back();
             return Err(describe(&error));

@@ -17,9 +17,9 @@ const SLICE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 /// Reads `file` (listed as `path`) with the per-file decoded-size limit `limit_bytes` and returns
 /// the shard of what it held, for `Dataset::absorb_shard` in the page. A file the browser stops
 /// reading keeps what arrived and says where it stopped.
-/// With `deflate`, the records' text is sent deflated, as the page would keep it.
-pub fn read_file(file: &File, path: &str, limit_bytes: f64, deflate: bool) -> Uint8Array {
-    let mut dataset = shard_dataset(limit_bytes, deflate);
+/// With `compress`, the records' text is sent compressed, as the page would keep it.
+pub fn read_file(file: &File, path: &str, limit_bytes: f64, compress: bool) -> Uint8Array {
+    let mut dataset = shard_dataset(limit_bytes, compress);
     let size = file.size();
     match FileReaderSync::new() {
         Err(error) => unreadable(&mut dataset, path, size as u64, &describe(&error)),
@@ -31,8 +31,8 @@ pub fn read_file(file: &File, path: &str, limit_bytes: f64, deflate: bool) -> Ui
 /// Reads a batch of files the worker has read whole: `contents[i]` is the `ArrayBuffer` of
 /// `paths[i]`, or the text of why the browser could not read it. Returns one shard holding
 /// every file's report and records, in the order given.
-pub fn read_batch(paths: &Array, contents: &Array, limit_bytes: f64, deflate: bool) -> Uint8Array {
-    let mut dataset = shard_dataset(limit_bytes, deflate);
+pub fn read_batch(paths: &Array, contents: &Array, limit_bytes: f64, compress: bool) -> Uint8Array {
+    let mut dataset = shard_dataset(limit_bytes, compress);
     for (index, path) in paths.iter().enumerate() {
         let path = path.as_string().unwrap_or_default();
         let content = contents.get(index as u32);
@@ -52,9 +52,9 @@ pub fn index(job: &[u8]) -> Uint8Array {
 }
 
 /// A dataset that keeps what it reads for a shard, with the page's per-file limit and text form.
-fn shard_dataset(limit_bytes: f64, deflate: bool) -> Dataset {
+fn shard_dataset(limit_bytes: f64, compress: bool) -> Dataset {
     let mut dataset = Dataset::for_shards();
-    dataset.set_deflate_text(deflate);
+    dataset.set_compress_text(compress);
     dataset.set_decoded_size_limit(limit_bytes as usize);
     dataset
 }

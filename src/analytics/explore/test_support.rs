@@ -47,7 +47,7 @@ pub(super) fn selected(records: &[Value], query: &Query) -> Vec<u32> {
         "unindexed and indexed differ on {query:?}"
     );
     assert_eq!(partial, indexed, "partial and indexed differ on {query:?}");
-    // Indexed elsewhere in two parts, from text kept deflated, and merged.
+    // Indexed elsewhere in two parts, from text kept compressed, and merged.
     let mut by_parts = Dataset::default();
     by_parts.set_raw_plain_budget(0);
     let text = json!({ "Records": records }).to_string();

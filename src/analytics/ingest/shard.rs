@@ -7,8 +7,8 @@
 //! rejected; the store decides what is kept. A report leaves the worker without its placement
 //! counts (`indexed`, `duplicates`, `conflicts`, time span), which absorbing fills in.
 //!
-//! The records' text travels in blocks of about 64 KB, deflated in the worker when the page would
-//! deflate it anyway (past its plain-text budget), so the page appends blocks to its record-text
+//! The records' text travels in blocks of about 64 KB, compressed in the worker when the page would
+//! compress it anyway (past its plain-text budget), so the page appends blocks to its record-text
 //! arena as they are and never compresses text itself; each record names its block and place.
 //!
 //! A record's field values and error message travel as ids into the shard's own tables, one per
@@ -33,7 +33,7 @@ use crate::analytics::ingest::normalize::{Normalized, TimeSource};
 use crate::analytics::ingest::{count_placement, FileReport, FileStatus, RejectReason};
 use crate::analytics::model::field::Field;
 use crate::analytics::model::time::{Millis, UNDATED};
-use crate::analytics::raw_arena::{deflate_text, BLOCK_BYTES};
+use crate::analytics::raw_arena::{compress_text, BLOCK_BYTES};
 use crate::analytics::store::{Placement, RecordSink, Store, TextBlock, ValueIds};
 
 const MAGIC: &[u8; 4] = b"TVS3";
@@ -71,8 +71,8 @@ pub struct ShardWriter {
     /// Sealed text blocks, encoded.
     blocks: Vec<u8>,
     n_blocks: u32,
-    /// Whether sealed blocks are deflated.
-    deflate: bool,
+    /// Whether sealed blocks are compressed.
+    compress: bool,
     /// The records' values, by field, then error messages.
     tables: [ValueTable; N_TABLES],
 }
@@ -110,9 +110,9 @@ impl RecordSink for ShardWriter {
 }
 
 impl ShardWriter {
-    /// Whether the records' text is sent deflated (as the receiving page would keep it).
-    pub fn set_deflate(&mut self, deflate: bool) {
-        self.deflate = deflate;
+    /// Whether the records' text is sent compressed (as the receiving page would keep it).
+    pub fn set_compress(&mut self, compress: bool) {
+        self.compress = compress;
     }
 
     /// Ends the open text block.
@@ -120,12 +120,8 @@ impl ShardWriter {
         if self.open.is_empty() {
             return;
         }
-        let deflated = if self.deflate {
-            deflate_text(&self.open)
-        } else {
-            None
-        };
-        let (kind, bytes) = match &deflated {
+        let compressed = self.compress.then(|| compress_text(&self.open));
+        let (kind, bytes) = match &compressed {
             Some(bytes) => (1, bytes.as_slice()),
             None => (0, self.open.as_bytes()),
         };
@@ -413,7 +409,7 @@ fn read_block(reader: &mut Reader<'_>) -> Result<(u32, TextBlock), String> {
                 .map_err(|_| format!("shard text block at byte {at} is not UTF-8"))?
                 .to_owned(),
         ),
-        1 => TextBlock::Deflated(bytes.to_vec()),
+        1 => TextBlock::Compressed(bytes.to_vec()),
         other => return Err(format!("unknown text block kind {other} in a shard")),
     };
     Ok((plain_len, block))
