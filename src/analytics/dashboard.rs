@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::analytics::aggregate::totals::Totals;
 use crate::analytics::model::time::Millis;
 use crate::analytics::query::{Query, Selection};
 use crate::analytics::search::Bitset;
@@ -51,11 +52,21 @@ impl Tally {
 
     /// The dashboard of the events counted.
     fn dashboard(&self, store: &Store) -> Dashboard {
-        let (n_duplicates, n_conflicts) =
-            aggregate::totals::duplicates_and_conflicts(store, 0..self.n_counted);
         Dashboard {
-            totals: self.totals.totals(n_duplicates, n_conflicts),
-            timeline: self.minutes.timeline(self.totals.span()),
+            totals: {
+                // Later files can have counted duplicates of, or conflicts with, events counted
+                // before: those two are summed as they stand now.
+                let (n_duplicates, n_conflicts) =
+                    aggregate::totals::duplicates_and_conflicts(store, 0..self.n_counted);
+                Totals {
+                    n_duplicates,
+                    n_conflicts,
+                    ..self
+                        .totals
+                        .totals(self.minutes.span(), self.minutes.n_undated())
+                }
+            },
+            timeline: self.minutes.timeline(),
             tops: DASHBOARD_FIELDS
                 .into_iter()
                 .zip(&self.counts)

@@ -392,7 +392,12 @@ mod tests {
     fn a_compressed_block_reads_back_and_a_damaged_one_is_refused() {
         let text: String = (0..2_000).map(record).collect();
         let bytes = compress_text(&text);
-        assert!(bytes.len() < text.len() / 2, "{} of {}", bytes.len(), text.len());
+        assert!(
+            bytes.len() < text.len() / 2,
+            "{} of {}",
+            bytes.len(),
+            text.len()
+        );
         assert_eq!(decompress_text(&bytes).as_deref(), Ok(text.as_str()));
         // A size larger than the bytes could expand to is refused before anything is allocated.
         let mut lying = bytes.clone();

@@ -122,28 +122,17 @@ impl ErrorTally {
             else {
                 continue;
             };
-            let (Some(name_calls), Some(caller_calls), Some(caller_errors)) = (
-                self.calls_by_name.get_mut(name as usize),
-                self.calls_by_caller.get_mut(caller as usize),
-                self.errors_by_caller.get_mut(caller as usize),
-            ) else {
-                continue;
-            };
-            *name_calls += 1;
-            *caller_calls += 1;
+            // Every id is below its dictionary's length, which the tables were sized to above.
+            self.calls_by_name[name as usize] += 1;
+            self.calls_by_caller[caller as usize] += 1;
             if code == 0 {
                 continue;
             }
-            let denied = self
-                .denied_code
-                .get(code as usize)
-                .copied()
-                .unwrap_or(false);
+            let denied = self.denied_code[code as usize];
             self.n_errors += 1;
             self.n_denied += u64::from(denied);
-            if let Some(count) = self.count_by_code.get_mut(code as usize) {
-                *count += 1;
-            }
+            self.count_by_code[code as usize] += 1;
+            let caller_errors = &mut self.errors_by_caller[caller as usize];
             caller_errors.0 += 1;
             caller_errors.1 += u64::from(denied);
             *self.pairs.entry((name, code)).or_default() += 1;

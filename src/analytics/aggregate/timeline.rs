@@ -95,13 +95,18 @@ fn empty(domain: (Millis, Millis)) -> Timeline {
 }
 
 impl Timeline {
+    /// The start of the first bucket (0 without buckets).
+    fn first_start(&self) -> Millis {
+        self.buckets.first().map_or(0, |bucket| bucket.start)
+    }
+
     /// Adds `count` events, `errors` of them failed, at `time` to its bucket (none outside the
     /// domain).
     fn put(&mut self, time: Millis, count: u64, errors: u64) {
-        let Some(first_start) = self.buckets.first().map(|bucket| bucket.start) else {
+        if self.buckets.is_empty() {
             return;
-        };
-        let offset = (time - first_start).div_euclid(self.bucket_ms);
+        }
+        let offset = (time - self.first_start()).div_euclid(self.bucket_ms);
         if let Some(bucket) = usize::try_from(offset)
             .ok()
             .and_then(|offset| self.buckets.get_mut(offset))
@@ -125,24 +130,37 @@ pub fn timeline(
         _ => return Timeline::default(),
     };
     let mut timeline = empty(domain);
+    let (first_start, bucket_ms) = (timeline.first_start(), timeline.bucket_ms);
     let errors = store.column(Field::ErrorCode);
     for &event_idx in ids {
-        let failed = errors
-            .get(event_idx as usize)
-            .is_some_and(|&code| code != 0);
-        timeline.put(store.time(event_idx), 1, u64::from(failed));
+        let offset = (store.time(event_idx) - first_start).div_euclid(bucket_ms);
+        if let Some(bucket) = usize::try_from(offset)
+            .ok()
+            .and_then(|offset| timeline.buckets.get_mut(offset))
+        {
+            bucket.count += 1;
+            if errors
+                .get(event_idx as usize)
+                .is_some_and(|&code| code != 0)
+            {
+                bucket.errors += 1;
+            }
+        }
     }
     timeline
 }
 
-/// Events and errors per minute over the dated events added so far, in any order and in
-/// several steps. Every bucket width is a whole number of minutes and buckets start on
-/// multiples of their width, so no minute straddles two buckets, and the timeline of a span
-/// is made from the minutes without going back to the events.
+/// Events and errors per minute over the dated events added so far, their span and the undated
+/// ones, counted in any order and in several steps. Every bucket width is a whole number of
+/// minutes and buckets start on multiples of their width, so no minute straddles two buckets,
+/// and the timeline of a span is made from the minutes without going back to the events.
 #[derive(Debug, Clone, Default)]
 pub struct MinuteCounts {
     /// Minute (since the epoch) → (events, errors).
     minutes: FxHashMap<i64, (u64, u64)>,
+    /// Earliest and latest dated time counted.
+    span: Option<(Millis, Millis)>,
+    n_undated: u64,
 }
 
 impl MinuteCounts {
@@ -152,8 +170,12 @@ impl MinuteCounts {
         for event_idx in events {
             let time = store.time(event_idx);
             if time == UNDATED {
+                self.n_undated += 1;
                 continue;
             }
+            self.span = Some(self.span.map_or((time, time), |(first, last)| {
+                (first.min(time), last.max(time))
+            }));
             let failed = errors
                 .get(event_idx as usize)
                 .is_some_and(|&code| code != 0);
@@ -163,10 +185,19 @@ impl MinuteCounts {
         }
     }
 
-    /// The timeline over `span`, the earliest and latest time counted (as [`timeline`] draws
-    /// it without a domain).
-    pub fn timeline(&self, span: Option<(Millis, Millis)>) -> Timeline {
-        let Some((first, last)) = span else {
+    /// Earliest and latest dated time counted.
+    pub fn span(&self) -> Option<(Millis, Millis)> {
+        self.span
+    }
+
+    /// How many undated events were counted.
+    pub fn n_undated(&self) -> u64 {
+        self.n_undated
+    }
+
+    /// The timeline over the span counted (as [`timeline`] draws it without a domain).
+    pub fn timeline(&self) -> Timeline {
+        let Some((first, last)) = self.span else {
             return Timeline::default();
         };
         let mut timeline = empty((first, last + 1));

@@ -1,7 +1,7 @@
 //! Totals for a selection: events, files, callers, errors, duplicates, conflicts, time span.
 
 use crate::analytics::model::field::Field;
-use crate::analytics::model::time::{Millis, UNDATED};
+use crate::analytics::model::time::Millis;
 use crate::analytics::query::Selection;
 use crate::analytics::store::Store;
 
@@ -30,7 +30,10 @@ pub struct Totals {
 
 /// The order-free part of [`Totals`] over the events added so far: events can be added in any
 /// order and in several steps, so the totals of every event are kept up to date as files land.
-/// Duplicates and conflicts are left out: later files can change them for events already added.
+/// Duplicates and conflicts are counted as they stand when an event is added (later files can
+/// change them: [`duplicates_and_conflicts`] counts them afresh). Left out: the time span, which
+/// a selection (in time order) reads from its ends and the timeline's tally keeps for every
+/// event, rather than reading every event's time here.
 #[derive(Debug, Clone, Default)]
 pub struct TotalsTally {
     n_events: u64,
@@ -39,8 +42,8 @@ pub struct TotalsTally {
     seen_caller: Vec<bool>,
     n_principals: u64,
     n_errors: u64,
-    n_undated: u64,
-    span: Option<(Millis, Millis)>,
+    n_duplicates: u64,
+    n_conflicts: u64,
 }
 
 impl TotalsTally {
@@ -63,35 +66,24 @@ impl TotalsTally {
                 self.seen_file[file_idx] = true;
                 self.n_files += 1;
             }
+            // Every caller id is below the dictionary's length, which `seen_caller` was sized to.
             if let Some(&caller) = callers.get(at) {
-                if let Some(seen) = self.seen_caller.get_mut(caller as usize) {
-                    if caller != 0 && !*seen {
-                        *seen = true;
-                        self.n_principals += 1;
-                    }
+                if caller != 0 && !self.seen_caller[caller as usize] {
+                    self.seen_caller[caller as usize] = true;
+                    self.n_principals += 1;
                 }
             }
             if errors.get(at).is_some_and(|&code| code != 0) {
                 self.n_errors += 1;
             }
-            match store.time(event_idx) {
-                UNDATED => self.n_undated += 1,
-                time => {
-                    self.span = Some(self.span.map_or((time, time), |(first, last)| {
-                        (first.min(time), last.max(time))
-                    }));
-                }
-            }
+            self.n_duplicates += u64::from(store.duplicates(event_idx));
+            self.n_conflicts += u64::from(store.is_conflict(event_idx));
         }
     }
 
-    /// Earliest and latest dated event time counted.
-    pub fn span(&self) -> Option<(Millis, Millis)> {
-        self.span
-    }
-
-    /// The totals, with the duplicates and conflicts of the events counted.
-    pub fn totals(&self, n_duplicates: u64, n_conflicts: u64) -> Totals {
+    /// The totals, with the earliest and latest dated time among the events counted and how
+    /// many are undated.
+    pub fn totals(&self, time_span: Option<(Millis, Millis)>, n_undated: u64) -> Totals {
         Totals {
             n_events: self.n_events,
             n_files: self.n_files,
@@ -102,15 +94,15 @@ impl TotalsTally {
             } else {
                 0.0
             },
-            n_duplicates,
-            n_conflicts,
-            time_span: self.span,
-            n_undated: self.n_undated,
+            n_duplicates: self.n_duplicates,
+            n_conflicts: self.n_conflicts,
+            time_span,
+            n_undated,
         }
     }
 }
 
-/// Identical copies dropped and conflicts flagged among `events`.
+/// Identical copies dropped and conflicts flagged among `events`, as they stand now.
 pub fn duplicates_and_conflicts(store: &Store, events: impl Iterator<Item = u32>) -> (u64, u64) {
     events.fold((0, 0), |(duplicates, conflicts), event_idx| {
         (
@@ -122,9 +114,12 @@ pub fn duplicates_and_conflicts(store: &Store, events: impl Iterator<Item = u32>
 
 /// Computes the totals of `selection`.
 pub fn totals(store: &Store, selection: &Selection) -> Totals {
-    let ids = selection.ids().iter().copied();
     let mut tally = TotalsTally::default();
-    tally.add(store, ids.clone());
-    let (n_duplicates, n_conflicts) = duplicates_and_conflicts(store, ids);
-    tally.totals(n_duplicates, n_conflicts)
+    tally.add(store, selection.ids().iter().copied());
+    let dated = selection.dated(store);
+    let span = dated
+        .first()
+        .zip(dated.last())
+        .map(|(&first, &last)| (store.time(first), store.time(last)));
+    tally.totals(span, (selection.len() - dated.len()) as u64)
 }
