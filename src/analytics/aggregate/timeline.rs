@@ -164,7 +164,7 @@ pub struct MinuteCounts {
 }
 
 impl MinuteCounts {
-    /// Counts `events` in (undated ones are left out).
+    /// Counts `events` in (undated ones only by number).
     pub fn add(&mut self, store: &Store, events: impl Iterator<Item = u32>) {
         let errors = store.column(Field::ErrorCode);
         for event_idx in events {
