@@ -183,11 +183,11 @@ impl Splitter {
 
 /// Tells the layout from the start of the text, or `Unknown` while too little has arrived.
 fn sniff(text: &[u8]) -> Layout {
-    let mut rest = text.get(skip_json_space(text, 0)..).unwrap_or_default();
+    let mut rest = after_space(text, 0);
     match rest.first() {
         None => return Layout::Unknown,
         Some(b'[') => return Layout::Array,
-        Some(b'{') => rest = rest.get(skip_json_space(rest, 1)..).unwrap_or_default(),
+        Some(b'{') => rest = after_space(rest, 1),
         Some(_) => return Layout::Whole,
     }
     // `{"Records":[` with any spacing; anything else at the top is a sequence of values.
@@ -202,11 +202,14 @@ fn sniff(text: &[u8]) -> Layout {
         if available < expected.len() {
             return Layout::Unknown;
         }
-        rest = rest
-            .get(skip_json_space(rest, expected.len())..)
-            .unwrap_or_default();
+        rest = after_space(rest, expected.len());
     }
     Layout::Records
+}
+
+/// The text from the first position from `at` that is not JSON white space.
+fn after_space(text: &[u8], at: usize) -> &[u8] {
+    text.get(skip_json_space(text, at)..).unwrap_or_default()
 }
 
 /// The first position from `at` that is not JSON white space (space, line feed, carriage return,
