@@ -7,6 +7,7 @@
 // passes clippy's 256-byte line only on 64-bit native builds, not on wasm32 where it runs.
 #![allow(clippy::large_types_passed_by_value)]
 
+pub mod chart;
 pub mod compare;
 pub mod empty_state;
 pub mod engine;

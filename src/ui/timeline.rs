@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::analytics::{format_utc_seconds, Millis, TimeRange, Timeline as TimelineModel};
+use crate::analytics::format_utc_seconds;
+use crate::analytics::{Millis, TimeRange, Timeline as TimelineModel};
+use crate::ui::chart::{push_bar, Hover};
 use crate::ui::format;
 use crate::ui::state::use_app_state;
 
@@ -29,13 +31,7 @@ pub fn Timeline() -> impl IntoView {
     let timeline = Memo::new(move |_| state.dashboard.with(|dashboard| dashboard.timeline.clone()));
     let drag = RwSignal::new(None::<(f64, f64)>);
     let host = NodeRef::<leptos::html::Div>::new();
-
-    let fraction_at = move |client_x: i32| -> f64 {
-        host.get().map_or(0.0, |element| {
-            let rect = element.get_bounding_client_rect();
-            ((f64::from(client_x) - rect.left()) / rect.width().max(1.0)).clamp(0.0, 1.0)
-        })
-    };
+    let hover = Hover::new(timeline, host);
     let finish = move || {
         let Some((from, to)) = drag.get_untracked() else {
             return;
@@ -76,14 +72,32 @@ pub fn Timeline() -> impl IntoView {
             </header>
             <div class="tv-timeline__plot" data-testid="timeline" node_ref=host
                 data-bucket-ms=move || timeline.with(|timeline| timeline.bucket_ms)
-                on:mousedown=move |ev| { ev.prevent_default(); let at = fraction_at(ev.client_x()); drag.set(Some((at, at))); }
-                on:mousemove=move |ev| if let Some((from, _)) = drag.get_untracked() { drag.set(Some((from, fraction_at(ev.client_x())))); }
+                on:mousedown=move |ev| { ev.prevent_default(); let at = hover.point(ev.client_x()); drag.set(Some((at, at))); }
+                on:mousemove=move |ev| {
+                    let at = hover.point(ev.client_x());
+                    if let Some((from, _)) = drag.get_untracked() { drag.set(Some((from, at))); }
+                }
                 on:mouseup=move |_| finish()
-                on:mouseleave=move |_| finish()
+                on:mouseleave=move |_| { hover.leave(); finish() }
             >
-                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="tv-timeline__svg">
-                    {move || timeline.with(bars)}
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="tv-timeline__svg"
+                    role="img" aria-label=move || timeline.with(describe)>
+                    {hover.band(WIDTH, HEIGHT)}
+                    {move || timeline.with(|timeline| {
+                        let (ok, errors) = bars(timeline);
+                        view! {
+                            <path class="tv-bar tv-bar--ok" data-testid="timeline-ok" d=ok></path>
+                            <path class="tv-bar tv-bar--err" data-testid="timeline-errors" d=errors></path>
+                        }
+                    })}
+                    {move || timeline.with(buckets)}
                 </svg>
+                {hover.readout(|bucket| format!(
+                    "{} · {} events · {} errors",
+                    format::time(bucket.start),
+                    format::count(bucket.count),
+                    format::count(bucket.errors)
+                ), "timeline-readout")}
                 {move || drag.get().map(|(from, to)| {
                     let (low, high) = if from <= to { (from, to) } else { (to, from) };
                     view! { <div class="tv-timeline__brush" style=format!("left: {:.2}%; width: {:.2}%", low * 100.0, (high - low) * 100.0)></div> }
@@ -105,7 +119,8 @@ pub fn Timeline() -> impl IntoView {
     }
 }
 
-fn bars(timeline: &TimelineModel) -> Vec<impl IntoView> {
+/// The paths of the successes (above) and the errors (beneath) of every bucket.
+fn bars(timeline: &TimelineModel) -> (String, String) {
     let n_buckets = timeline.buckets.len().max(1) as f64;
     let max = timeline
         .buckets
@@ -115,27 +130,60 @@ fn bars(timeline: &TimelineModel) -> Vec<impl IntoView> {
         .unwrap_or(0)
         .max(1) as f64;
     let slot = WIDTH / n_buckets;
+    let (mut ok, mut errors) = (String::new(), String::new());
+    for (position, bucket) in timeline.buckets.iter().enumerate() {
+        let x = position as f64 * slot;
+        let total_height = bucket.count as f64 / max * HEIGHT;
+        let error_height = bucket.errors as f64 / max * HEIGHT;
+        push_bar(
+            &mut ok,
+            x,
+            HEIGHT - total_height,
+            slot * 0.86,
+            total_height - error_height,
+        );
+        push_bar(
+            &mut errors,
+            x,
+            HEIGHT - error_height,
+            slot * 0.86,
+            error_height,
+        );
+    }
+    (ok, errors)
+}
+
+/// Every bucket's slot, full height and unpainted, carrying what it holds (`data-start`,
+/// `data-count`, `data-errors`) for scripts. Its shape never changes with the selection, so a
+/// redraw only sets the two numbers.
+fn buckets(timeline: &TimelineModel) -> Vec<impl IntoView> {
+    let slot = WIDTH / timeline.buckets.len().max(1) as f64;
     timeline
         .buckets
         .iter()
         .enumerate()
         .map(|(position, bucket)| {
-            let x = position as f64 * slot;
-            let total_height = bucket.count as f64 / max * HEIGHT;
-            let error_height = bucket.errors as f64 / max * HEIGHT;
-            let title = format!(
-                "{} · {} events · {} errors",
-                format::time(bucket.start),
-                format::count(bucket.count),
-                format::count(bucket.errors)
-            );
             view! {
-                <g data-testid="timeline-bucket" data-start=format_utc_seconds(bucket.start) data-count=bucket.count data-errors=bucket.errors>
-                    <title>{title}</title>
-                    <rect class="tv-bar tv-bar--ok" x=x y=HEIGHT - total_height width=slot * 0.86 height=total_height - error_height></rect>
-                    <rect class="tv-bar tv-bar--err" x=x y=HEIGHT - error_height width=slot * 0.86 height=error_height></rect>
-                </g>
+                <rect class="tv-chart__slot" data-testid="timeline-bucket" data-start=format_utc_seconds(bucket.start)
+                    data-count=bucket.count data-errors=bucket.errors
+                    x=position as f64 * slot y="0" width=slot height=HEIGHT></rect>
             }
         })
         .collect()
+}
+
+/// What the chart shows, in words, for a screen reader.
+fn describe(timeline: &TimelineModel) -> String {
+    let busiest = timeline.buckets.iter().max_by_key(|bucket| bucket.count);
+    match busiest {
+        Some(busiest) => format!(
+            "Events over time: {} buckets of {}; the busiest, from {}, holds {} events ({} errors)",
+            timeline.buckets.len(),
+            format::bucket(timeline.bucket_ms),
+            format::time(busiest.start),
+            format::count(busiest.count),
+            format::count(busiest.errors)
+        ),
+        None => "Events over time: no dated events".to_owned(),
+    }
 }

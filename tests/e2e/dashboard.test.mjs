@@ -115,6 +115,22 @@ function snapshot(page) {
   }, { statIds: STAT_IDS, listIds: LIST_IDS });
 }
 
+/** The bars of one SVG path as `push_bar` draws them (`M x y h w v h h -w z` each), in order. */
+function pathBars(d) {
+  const bars = [];
+  const bar = /M(-?[\d.]+) (-?[\d.]+)h(-?[\d.]+)v(-?[\d.]+)h-?[\d.]+z/g;
+  let match;
+  let end = 0;
+  while ((match = bar.exec(d ?? '')) !== null) {
+    assert.equal(match.index, end, `path data is bars and nothing else: ${d.slice(end, end + 40)}`);
+    end = bar.lastIndex;
+    const [x, y, width, height] = match.slice(1).map(Number);
+    bars.push({ x, y, width, height });
+  }
+  assert.equal(end, (d ?? '').length, 'the path data ends with a bar');
+  return bars;
+}
+
 /** Polls `read()` until `ok(value)` or the time runs out; returns the last value either way. */
 async function eventually(read, ok, timeout = SETTLE) {
   const deadline = Date.now() + timeout;
@@ -283,9 +299,37 @@ test('1. the page loads cleanly and the demo fills the dashboard', { skip, timeo
   assert.equal(shot.buckets.reduce((sum, b) => sum + b.count, 0), shot.stats.events, 'timeline buckets sum to stat-events');
   assert.equal(shot.buckets.reduce((sum, b) => sum + b.errors, 0), shot.stats.errors, 'timeline bucket errors sum to stat-errors');
   for (const bucket of shot.buckets) {
-    assert.notEqual(parseTime(bucket.start), null, `bucket data-start ${bucket.start} is RFC 3339`);
+    assert.notEqual(parseTime(bucket.start), null, `bucket start ${bucket.start} is RFC 3339`);
     assert.ok(bucket.errors <= bucket.count, 'a bucket has no more errors than events');
   }
+  // Each bucket is drawn to scale (a 1000 × 140 chart), its errors beneath its successes.
+  const drawn = await page.evaluate(() => Object.fromEntries(['timeline-ok', 'timeline-errors']
+    .map((id) => [id, document.querySelector(`[data-testid="${id}"]`).getAttribute('d')])));
+  const peak = Math.max(...shot.buckets.map((bucket) => bucket.count));
+  const slot = 1000 / shot.buckets.length;
+  const near = (a, b) => Math.abs(a - b) < 0.002;
+  const scaled = (n) => (n / peak) * 140;
+  const expectBars = (part, top) => shot.buckets.map((bucket, position) => ({ bucket, position }))
+    .filter(({ bucket }) => part(bucket) > 0)
+    .map(({ bucket, position }) => ({ x: position * slot, y: 140 - scaled(top(bucket)), height: scaled(part(bucket)) }));
+  for (const [id, want] of [
+    ['timeline-ok', expectBars((b) => b.count - b.errors, (b) => b.count)],
+    ['timeline-errors', expectBars((b) => b.errors, (b) => b.errors)],
+  ]) {
+    const bars = pathBars(drawn[id]);
+    assert.equal(bars.length, want.length, `${id}: a bar for every bucket with some`);
+    bars.forEach((bar, n) => assert.ok(near(bar.x, want[n].x) && near(bar.y, want[n].y) && near(bar.height, want[n].height)
+      && near(bar.width, slot * 0.86), `${id}: bar ${JSON.stringify(bar)} drawn as ${JSON.stringify(want[n])}`));
+  }
+  // Pointing at the busiest bucket says what it holds.
+  const busiest = shot.buckets.findIndex((bucket) => bucket.count === peak);
+  const plot = await page.locator(testid('timeline')).boundingBox();
+  await page.mouse.move(plot.x + ((busiest + 0.5) / shot.buckets.length) * plot.width, plot.y + plot.height / 2);
+  const said = await page.locator(testid('timeline-readout')).textContent();
+  const held = shot.buckets[busiest];
+  assert.equal(said, `${held.start.replace('T', ' ').replace('Z', '')} · ${held.count.toLocaleString('en-US')} events · ${held.errors.toLocaleString('en-US')} errors`);
+  await page.mouse.move(0, 0);
+  await page.locator(testid('timeline-readout')).waitFor({ state: 'detached' });
   for (const name of ['callers', 'events', 'services', 'ips', 'regions', 'accounts']) {
     assert.ok(shot.top[name].length > 0, `${LIST_IDS[name]} has items`);
   }
@@ -1224,28 +1268,34 @@ test('21. the error-rate chart is scaled to its busiest bucket: a round ceiling,
       ceiling: Number(rate.getAttribute('data-ceiling')),
       label: rate.querySelector('[data-testid="error-rate-ceiling"]').textContent,
       mean: Number(line.getAttribute('y1')),
-      bars: [...rate.querySelectorAll('[data-testid="error-rate-bar"]')].map((bar) => ({
-        count: Number(bar.getAttribute('data-count')),
-        errors: Number(bar.getAttribute('data-errors')),
-        height: Number(bar.getAttribute('height')),
-        y: Number(bar.getAttribute('y')),
+      path: rate.querySelector('[data-testid="error-rate-path"]').getAttribute('d'),
+      buckets: [...document.querySelectorAll('[data-testid="timeline-bucket"]')].map((bucket) => ({
+        start: bucket.getAttribute('data-start'),
+        count: Number(bucket.getAttribute('data-count')),
+        errors: Number(bucket.getAttribute('data-errors')),
       })),
-      buckets: [...document.querySelectorAll('[data-testid="timeline-bucket"]')]
-        .map((bucket) => ({ count: Number(bucket.getAttribute('data-count')), errors: Number(bucket.getAttribute('data-errors')) }))
-        .filter((bucket) => bucket.count > 0),
       events: Number(document.querySelector('[data-testid="stat-events"]').getAttribute('data-value')),
       errors: Number(document.querySelector('[data-testid="stat-errors"]').getAttribute('data-value')),
     };
   });
-  const check = (shown, what) => {
-    assert.deepEqual(shown.bars.map(({ count, errors }) => ({ count, errors })), shown.buckets, `${what}: a bar for every bucket with events`);
+  const check = (read, what) => {
+    // The chart draws the timeline's buckets.
+    const buckets = read.buckets.map(({ count, errors }, position) => ({ count, errors, position })).filter(({ count }) => count > 0);
+    // A bar of no height draws nothing; each other bucket with events has its bar, in order.
+    const drawn = pathBars(read.path);
+    const tall = buckets.filter(({ errors }) => errors > 0);
+    assert.equal(drawn.length, tall.length, `${what}: a bar for every bucket with errors`);
+    const slot = 1000 / read.buckets.length;
+    tall.forEach((bucket, n) => assert.ok(Math.abs(drawn[n].x - bucket.position * slot) < 0.002, `${what}: bar ${n} is its bucket's`));
+    const shown = { ...read, bars: buckets.map((bucket) => ({ ...bucket, height: 0, y: 100 })) };
+    tall.forEach((bucket, n) => Object.assign(shown.bars[buckets.indexOf(bucket)], { height: drawn[n].height, y: drawn[n].y }));
     const peak = Math.max(...shown.bars.map((bar) => bar.errors / bar.count));
     const ceiling = CEILINGS.find((top) => peak <= top);
     assert.equal(shown.ceiling, ceiling, `${what}: the ceiling is the least round rate at or above the peak ${peak}`);
     assert.equal(shown.label, `${Math.round(ceiling * 100)}%`, `${what}: the ceiling is labelled`);
     for (const bar of shown.bars) {
       const height = (bar.errors / bar.count / ceiling) * 100;
-      assert.ok(Math.abs(bar.height - height) < 1e-6 && Math.abs(bar.y + bar.height - 100) < 1e-6, `${what}: bar ${JSON.stringify(bar)} is drawn to scale`);
+      assert.ok(Math.abs(bar.height - height) < 0.002 && Math.abs(bar.y + bar.height - 100) < 0.002, `${what}: bar ${JSON.stringify(bar)} is drawn to scale`);
     }
     assert.ok(Math.max(...shown.bars.map((bar) => bar.height)) >= 40, `${what}: the busiest bar fills at least 40% of the chart`);
     assert.ok(Math.abs(shown.mean - (100 - (shown.errors / shown.events / ceiling) * 100)) < 1e-6, `${what}: the overall rate's line`);
@@ -1254,11 +1304,20 @@ test('21. the error-rate chart is scaled to its busiest bucket: a round ceiling,
   assert.equal(all.errors, expected.totals.errors, 'the fixture has errors');
   assert.ok(all.errors > 0 && all.errors < all.events, 'and calls that did not fail');
   check(all, 'every event');
+  // Pointing at a bar says its bucket's rate.
+  const worst = all.buckets.reduce((best, { count, errors }, position) =>
+    (count > 0 && errors / count > (best.rate ?? -1) ? { rate: errors / count, position } : best), {}).position;
+  const box = await page.locator(testid('error-rate')).boundingBox();
+  await page.mouse.move(box.x + ((worst + 0.5) / all.buckets.length) * box.width, box.y + box.height / 2);
+  const { start, count, errors } = all.buckets[worst];
+  assert.equal(await page.locator(testid('error-rate-readout')).textContent(),
+    `${start.replace('T', ' ').replace('Z', '')} · ${(100 * errors / count).toFixed(1)}% error rate (${errors} of ${count})`);
+  await page.mouse.move(0, 0);
   assert.ok(all.ceiling < 1, `a partial error rate is not drawn against 100% (ceiling ${all.ceiling})`);
 
   await page.locator(testid('toggle-errors')).check();
   const failed = await eventually(chart, (shown) => shown.events === all.errors);
   check(failed, 'errors only');
   assert.equal(failed.ceiling, 1, 'only errors: every bucket fails every call');
-  assert.ok(failed.bars.every((bar) => bar.height === 100), 'so every bar is full');
+  assert.ok(pathBars(failed.path).every((bar) => bar.height === 100 && bar.y === 0), 'so every bar is full');
 }));
