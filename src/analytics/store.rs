@@ -173,8 +173,11 @@ impl Store {
         self.changes += 1;
         let Offer { record, raw, .. } = *offer;
         let mut conflict = false;
+        // The empty `eventID` (id 0) is never de-duplicated.
+        let (mut id_idx, mut first_with_it) = (0, false);
         if !record.event_id.is_empty() {
-            if let Some(id_idx) = self.event_ids.lookup(&record.event_id) {
+            (id_idx, first_with_it) = self.event_ids.intern_new(&record.event_id);
+            if !first_with_it {
                 let (same, last) = self.same_id_events(id_idx, raw);
                 if let Some(event_idx) = same {
                     if let Some(count) = self.duplicates.get_mut(event_idx as usize) {
@@ -189,7 +192,7 @@ impl Store {
                 }
             }
         }
-        self.push(offer, conflict);
+        self.push(offer, conflict, id_idx, first_with_it);
         if conflict {
             Placement::Conflict
         } else {
@@ -216,7 +219,9 @@ impl Store {
         (None, last)
     }
 
-    fn push(&mut self, offer: &Offer<'_, '_>, conflict: bool) {
+    /// Stores the offered record, `id_idx` being its `eventID`'s id (interned already), and
+    /// `first_with_it` whether it is the first event with that `eventID`.
+    fn push(&mut self, offer: &Offer<'_, '_>, conflict: bool, id_idx: u32, first_with_it: bool) {
         let Offer {
             record,
             ids,
@@ -242,12 +247,10 @@ impl Store {
         self.file.push(file_idx);
         self.duplicates.push(0);
         self.conflict.push(conflict);
-        let id_before = self.event_ids.len();
-        let event_id = self.event_ids.intern(&record.event_id);
-        if self.event_ids.len() > id_before {
+        if first_with_it {
             self.first_with_id.push(event_idx);
         }
-        self.event_id.push(event_id);
+        self.event_id.push(id_idx);
         for arn in &record.resource_arns {
             self.resource_ids.push(self.resource_arns.intern(arn));
         }

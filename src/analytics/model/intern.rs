@@ -10,6 +10,7 @@
 
 use std::hash::BuildHasher;
 
+use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
@@ -46,21 +47,41 @@ fn hash_text(text: &str) -> u64 {
 impl Dictionary {
     /// The id of `text`, adding it if it is new.
     pub fn intern(&mut self, text: &str) -> u32 {
-        let hash = hash_text(text);
-        if let Some(&id) = self.table.find(hash, |&id| self.text(id) == text) {
-            return id;
+        self.intern_new(text).0
+    }
+
+    /// The id of `text`, and whether this call added it: one hash and one probe of the table
+    /// either way.
+    pub fn intern_new(&mut self, text: &str) -> (u32, bool) {
+        let Self {
+            arena,
+            ends,
+            wraps,
+            table,
+        } = self;
+        let entry = {
+            let (held, held_ends, held_wraps) = (&*arena, &*ends, &*wraps);
+            table.entry(
+                hash_text(text),
+                |&id| span(held, held_ends, held_wraps, id) == text,
+                |&id| hash_text(span(held, held_ends, held_wraps, id)),
+            )
+        };
+        match entry {
+            Entry::Occupied(found) => (*found.get(), false),
+            Entry::Vacant(vacant) => {
+                let id = ends.len() as u32;
+                let start = arena.len() as u64;
+                arena.push_str(text);
+                let end = arena.len() as u64;
+                for _ in (start >> 32)..(end >> 32) {
+                    wraps.push(id);
+                }
+                ends.push(end as u32);
+                vacant.insert(id);
+                (id, true)
+            }
         }
-        let id = self.ends.len() as u32;
-        let start = self.arena.len() as u64;
-        self.arena.push_str(text);
-        let end = self.arena.len() as u64;
-        for _ in (start >> 32)..(end >> 32) {
-            self.wraps.push(id);
-        }
-        self.ends.push(end as u32);
-        let (table, hasher) = self.table_and_hasher();
-        table.insert_unique(hash, id, hasher);
-        id
     }
 
     /// The id of `text` if it has been seen.
