@@ -136,6 +136,7 @@ const PROGRESS_EVERY_MS: f64 = 100.0;
 /// as much rendering), and on two cores the page's time is taken from the workers; a long load
 /// learns little from each refresh that the progress bar does not already say.
 const REFRESH_MIN_MS: f64 = 300.0;
+/// The longest wait between refreshes while files arrive (see [`REFRESH_MIN_MS`]).
 const REFRESH_MAX_MS: f64 = 1200.0;
 /// How long the loop may work before it yields to the browser: well under one 50 ms long task,
 /// and rarely enough that the timer's minimum delay (about 4 ms) does not dominate small files.

@@ -3,8 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::analytics::format_utc_seconds;
-use crate::analytics::{Millis, TimeRange, Timeline as TimelineModel};
+use crate::analytics::{format_utc_seconds, Millis, TimeRange, Timeline as TimelineModel};
 use crate::ui::chart::{push_bar, Hover};
 use crate::ui::format;
 use crate::ui::state::use_app_state;

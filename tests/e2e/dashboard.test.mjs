@@ -299,7 +299,7 @@ test('1. the page loads cleanly and the demo fills the dashboard', { skip, timeo
   assert.equal(shot.buckets.reduce((sum, b) => sum + b.count, 0), shot.stats.events, 'timeline buckets sum to stat-events');
   assert.equal(shot.buckets.reduce((sum, b) => sum + b.errors, 0), shot.stats.errors, 'timeline bucket errors sum to stat-errors');
   for (const bucket of shot.buckets) {
-    assert.notEqual(parseTime(bucket.start), null, `bucket start ${bucket.start} is RFC 3339`);
+    assert.notEqual(parseTime(bucket.start), null, `bucket data-start ${bucket.start} is RFC 3339`);
     assert.ok(bucket.errors <= bucket.count, 'a bucket has no more errors than events');
   }
   // Each bucket is drawn to scale (a 1000 × 140 chart), its errors beneath its successes.
