@@ -43,8 +43,9 @@ pub struct InputFile {
     /// The path shown in the ingest report (relative to the chosen folder's parent).
     pub path: String,
     /// Size in bytes, when known: a file's size costs the browser a round trip to the disk
-    /// (about 0.3 ms), so past [`SIZED_FILES`] files of one choice it is learned when the file is
-    /// read, off the page when a worker reads it.
+    /// (about 0.3 ms), so it is asked a few files at a time once chosen, and past
+    /// [`SIZED_FILES`] files of one choice it is learned when the file is read, off the page
+    /// when a worker reads it.
     pub size: Option<u64>,
     /// Its bytes.
     pub source: Source,
@@ -121,6 +122,22 @@ fn load_since(state: AppState, queue: LoadQueue, inputs: Vec<InputFile>, started
         progress.unsized_files += n_unsized;
     });
     queue.pending.update_value(|pending| pending.extend(inputs));
+    // The first files' sizes now, as the lanes take them at once (a file of unknown size may be
+    // batched as small); the others' a slice at a time, so choosing a folder is no long task.
+    size_pending(state, queue, SIZED_AT_ONCE, f64::INFINITY);
+    if n_unsized > SIZED_AT_ONCE as u64 {
+        spawn_local(async move {
+            let mut left = SIZED_FILES - SIZED_AT_ONCE;
+            while left > 0 {
+                TimeoutFuture::new(0).await;
+                let (sized, more) = size_pending(state, queue, left, YIELD_EVERY_MS / 2.0);
+                left = left.saturating_sub(sized);
+                if !more {
+                    break;
+                }
+            }
+        });
+    }
     if !running {
         queue.running.set_value(true);
         spawn_local(run(state, queue, started));
@@ -630,16 +647,54 @@ pub fn inputs_from_element(input: &HtmlInputElement) -> Vec<InputFile> {
     };
     (0..list.length())
         .filter_map(|index| list.get(index))
-        .enumerate()
-        .map(|(index, file)| input_from_file(file, index < SIZED_FILES))
+        .map(input_from_file)
         .collect()
 }
 
-/// Of the files chosen at once, how many have their size read when chosen (about 0.3 s): the
-/// progress bar then moves by bytes. Past it, sizes are learned as files are read.
+/// Of the files chosen at once, how many have their size asked of the browser (about 0.3 ms
+/// each): the first [`SIZED_AT_ONCE`] when chosen, the others in slices while loading starts
+/// (the progress bar moves by bytes once every size is known). Past it, sizes are learned as
+/// files are read.
 const SIZED_FILES: usize = 1_000;
+/// How many files have their size asked in the task that chose them.
+const SIZED_AT_ONCE: usize = 16;
 
-fn input_from_file(file: File, sized: bool) -> InputFile {
+/// Asks the size of up to `max_files` browser files waiting without one, for at most `max_ms`,
+/// and counts them in the progress bar's total; returns how many it sized and whether any
+/// waiting file is still without a size.
+fn size_pending(state: AppState, queue: LoadQueue, max_files: usize, max_ms: f64) -> (usize, bool) {
+    let started = now_ms();
+    let (sized, bytes, more) = queue
+        .pending
+        .try_update_value(|pending| {
+            let (mut sized, mut bytes) = (0, 0);
+            let mut waiting = pending
+                .iter_mut()
+                .filter(|input| input.size.is_none() && matches!(input.source, Source::Browser(_)));
+            while sized < max_files && now_ms() - started < max_ms {
+                let Some(input) = waiting.next() else {
+                    return (sized, bytes, false);
+                };
+                if let Source::Browser(file) = &input.source {
+                    let size = file.size() as u64;
+                    input.size = Some(size);
+                    sized += 1;
+                    bytes += size;
+                }
+            }
+            (sized, bytes, waiting.next().is_some())
+        })
+        .unwrap_or_default();
+    if sized > 0 {
+        state.progress.update(|progress| {
+            progress.bytes_total += bytes;
+            progress.unsized_files = progress.unsized_files.saturating_sub(sized as u64);
+        });
+    }
+    (sized, more)
+}
+
+fn input_from_file(file: File) -> InputFile {
     let relative = js_sys::Reflect::get(&file, &JsValue::from_str("webkitRelativePath"))
         .ok()
         .and_then(|value| value.as_string())
@@ -651,7 +706,7 @@ fn input_from_file(file: File, sized: bool) -> InputFile {
     };
     InputFile {
         path,
-        size: sized.then(|| file.size() as u64),
+        size: None,
         source: Source::Browser(file),
     }
 }
@@ -680,10 +735,7 @@ pub fn accept_drop(state: AppState, queue: LoadQueue, transfer: &DataTransfer) {
         }
     }
     spawn_local(async move {
-        let mut inputs: Vec<InputFile> = loose
-            .into_iter()
-            .map(|file| input_from_file(file, true))
-            .collect();
+        let mut inputs: Vec<InputFile> = loose.into_iter().map(input_from_file).collect();
         inputs.extend(walk(entries).await);
         load(state, queue, inputs);
     });
@@ -708,10 +760,9 @@ async fn walk(roots: Vec<FileSystemEntry>) -> Vec<InputFile> {
             }
         } else if let Ok(file) = entry_file(&entry.unchecked_into::<FileSystemFileEntry>()).await {
             let path = if path.is_empty() { file.name() } else { path };
-            let sized = inputs.len() < SIZED_FILES;
             inputs.push(InputFile {
                 path,
-                size: sized.then(|| file.size() as u64),
+                size: None,
                 source: Source::Browser(file),
             });
         }
