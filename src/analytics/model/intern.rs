@@ -17,22 +17,47 @@ use rustc_hash::FxBuildHasher;
 /// A dictionary of distinct strings, each given a dense id in order of first appearance.
 #[derive(Debug, Clone)]
 pub struct Dictionary {
+    /// Every text, by id.
+    texts: Texts,
+    /// Ids, found by the hash of their text.
+    table: HashTable<u32>,
+}
+
+/// Texts end to end, id `i` spanning from the end of id `i - 1` to its own end.
+#[derive(Debug, Clone, Default)]
+struct Texts {
     /// Every text, end to end.
     arena: String,
     /// The end of each id's text in `arena`, modulo 2^32.
     ends: Vec<u32>,
     /// Ids whose end lies in a later 4 GiB span than the previous id's end, once per span passed.
     wraps: Vec<u32>,
-    /// Ids, found by the hash of their text.
-    table: HashTable<u32>,
+}
+
+impl Texts {
+    /// The text of `id`; the empty string for an id not given out.
+    fn get(&self, id: u32) -> &str {
+        span(&self.arena, &self.ends, &self.wraps, id)
+    }
+
+    /// Adds `text` as the next id and returns that id.
+    fn push(&mut self, text: &str) -> u32 {
+        let id = self.ends.len() as u32;
+        let start = self.arena.len() as u64;
+        self.arena.push_str(text);
+        let end = self.arena.len() as u64;
+        for _ in (start >> 32)..(end >> 32) {
+            self.wraps.push(id);
+        }
+        self.ends.push(end as u32);
+        id
+    }
 }
 
 impl Default for Dictionary {
     fn default() -> Self {
         let mut dictionary = Self {
-            arena: String::new(),
-            ends: Vec::new(),
-            wraps: Vec::new(),
+            texts: Texts::default(),
             table: HashTable::new(),
         };
         dictionary.intern("");
@@ -53,31 +78,16 @@ impl Dictionary {
     /// The id of `text`, and whether this call added it: one hash and one probe of the table
     /// either way.
     pub fn intern_new(&mut self, text: &str) -> (u32, bool) {
-        let Self {
-            arena,
-            ends,
-            wraps,
-            table,
-        } = self;
-        let entry = {
-            let (held, held_ends, held_wraps) = (&*arena, &*ends, &*wraps);
-            table.entry(
-                hash_text(text),
-                |&id| span(held, held_ends, held_wraps, id) == text,
-                |&id| hash_text(span(held, held_ends, held_wraps, id)),
-            )
-        };
+        let Self { texts, table } = self;
+        let entry = table.entry(
+            hash_text(text),
+            |&id| texts.get(id) == text,
+            |&id| hash_text(texts.get(id)),
+        );
         match entry {
             Entry::Occupied(found) => (*found.get(), false),
             Entry::Vacant(vacant) => {
-                let id = ends.len() as u32;
-                let start = arena.len() as u64;
-                arena.push_str(text);
-                let end = arena.len() as u64;
-                for _ in (start >> 32)..(end >> 32) {
-                    wraps.push(id);
-                }
-                ends.push(end as u32);
+                let id = texts.push(text);
                 vacant.insert(id);
                 (id, true)
             }
@@ -87,57 +97,44 @@ impl Dictionary {
     /// The id of `text` if it has been seen.
     pub fn lookup(&self, text: &str) -> Option<u32> {
         self.table
-            .find(hash_text(text), |&id| self.text(id) == text)
+            .find(hash_text(text), |&id| self.texts.get(id) == text)
             .copied()
     }
 
     /// The text of `id`; the empty string for an id this dictionary never gave out.
     pub fn text(&self, id: u32) -> &str {
-        span(&self.arena, &self.ends, &self.wraps, id)
+        self.texts.get(id)
     }
 
     /// Makes room for `ids` more texts of `bytes` bytes in all, so that adding them moves and
     /// rehashes nothing already held; as much of it as memory allows (the rest grows as needed).
     pub fn try_reserve(&mut self, ids: usize, bytes: usize) {
-        let _ = self.arena.try_reserve(bytes);
-        let _ = self.ends.try_reserve(ids);
-        let (table, hasher) = self.table_and_hasher();
-        let _ = table.try_reserve(ids, hasher);
-    }
-
-    /// The table of ids, and the hash of any id in it (which growing the table needs).
-    fn table_and_hasher(&mut self) -> (&mut HashTable<u32>, impl Fn(&u32) -> u64 + '_) {
-        let Self {
-            arena,
-            ends,
-            wraps,
-            table,
-        } = self;
-        let (arena, ends, wraps) = (&*arena, &*ends, &*wraps);
-        (table, move |&id: &u32| {
-            hash_text(span(arena, ends, wraps, id))
-        })
+        let Self { texts, table } = self;
+        let _ = texts.arena.try_reserve(bytes);
+        let _ = texts.ends.try_reserve(ids);
+        let _ = table.try_reserve(ids, |&id| hash_text(texts.get(id)));
     }
 
     /// Bytes of text held.
     pub fn text_bytes(&self) -> usize {
-        self.arena.len()
+        self.texts.arena.len()
     }
 
     /// The number of distinct strings, the empty string included.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.texts.ends.len()
     }
 
     /// Whether only the empty string is present.
     pub fn is_empty(&self) -> bool {
-        self.ends.len() <= 1
+        self.texts.ends.len() <= 1
     }
 
     /// Heap bytes held: the texts, their ends and the hash table.
     pub fn memory_bytes(&self) -> usize {
-        self.arena.capacity()
-            + (self.ends.capacity() + self.wraps.capacity()) * std::mem::size_of::<u32>()
+        let texts = &self.texts;
+        texts.arena.capacity()
+            + (texts.ends.capacity() + texts.wraps.capacity()) * std::mem::size_of::<u32>()
             + table_bytes(self.table.capacity(), std::mem::size_of::<u32>())
     }
 }
