@@ -39,6 +39,13 @@ pub fn trailview_worker_index(job: &[u8]) -> js_sys::Uint8Array {
     trailview::ui::worker::index(job)
 }
 
+/// In a pool worker: keeps a buffer of an earlier reply, which the page has copied out, for the
+/// next one.
+#[wasm_bindgen]
+pub fn trailview_worker_recycle(buffer: js_sys::ArrayBuffer) {
+    trailview::ui::worker::recycle(buffer);
+}
+
 /// In a pool worker: the size of its WebAssembly memory, in bytes.
 #[wasm_bindgen]
 pub fn trailview_worker_memory() -> f64 {

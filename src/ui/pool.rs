@@ -56,6 +56,10 @@ const reply = (started, shard, sizes) => {
 const fail = (error) => postMessage({ fatal: String(error) });
 onmessage = (event) => {
   const message = event.data;
+  if (message.recycle) {
+    trailview_worker_recycle(message.recycle);
+    return;
+  }
   if (message.module) {
     try {
       initSync({ module: message.module });
@@ -259,8 +263,10 @@ impl Lane {
         job: &[u8],
     ) -> impl std::future::Future<Output = Result<Vec<u8>, String>> + 'static {
         let message = Object::new();
-        let _ = Reflect::set(&message, &"job".into(), &Uint8Array::from(job));
-        let posted = self.post(&message, 0, false);
+        let job = Uint8Array::from(job);
+        let _ = Reflect::set(&message, &"job".into(), &job);
+        // Transferred, not copied again: the page has no further use for it.
+        let posted = self.post(&message, 0, false, &js_sys::Array::of1(&job.buffer()));
         let lane = Rc::clone(self);
         async move { lane.answer(posted).await.map(|(part, _)| part) }
     }
@@ -272,15 +278,18 @@ impl Lane {
         limit_bytes: usize,
         compress: bool,
     ) -> Result<(Vec<u8>, Vec<u64>), String> {
-        self.answer(self.post(message, limit_bytes, compress)).await
+        self.answer(self.post(message, limit_bytes, compress, &js_sys::Array::new()))
+            .await
     }
 
-    /// Posts a request; the promise settles with the worker's reply.
+    /// Posts a request, moving the buffers in `transfer` to the worker; the promise settles with
+    /// the worker's reply.
     fn post(
         &self,
         message: &Object,
         limit_bytes: usize,
         compress: bool,
+        transfer: &js_sys::Array,
     ) -> Result<js_sys::Promise, String> {
         if let Some(reason) = self.broken() {
             return Err(reason);
@@ -291,7 +300,7 @@ impl Lane {
         });
         let _ = Reflect::set(message, &"limit".into(), &(limit_bytes as f64).into());
         let _ = Reflect::set(message, &"compress".into(), &compress.into());
-        if let Err(error) = self.worker.post_message(message) {
+        if let Err(error) = self.worker.post_message_with_transfer(message, transfer) {
             self.waiting.borrow_mut().pop_back();
             return Err(describe(&error));
         }
@@ -332,7 +341,18 @@ impl Lane {
                     .collect()
             })
             .unwrap_or_default();
-        Ok((shard.to_vec(), sizes))
+        let bytes = shard.to_vec();
+        self.recycle(&shard.buffer());
+        Ok((bytes, sizes))
+    }
+
+    /// Hands the buffer of a reply, copied out, back to the worker for its next replies.
+    fn recycle(&self, buffer: &js_sys::ArrayBuffer) {
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"recycle".into(), buffer);
+        let _ = self
+            .worker
+            .post_message_with_transfer(&message, &js_sys::Array::of1(buffer));
     }
 }
 
@@ -424,7 +444,7 @@ fn worker_script() -> Result<WorkerScript, String> {
     } else {
         let url = GLUE_URL.with(String::clone);
         let quoted = serde_json::to_string(&url).map_err(|error| error.to_string())?;
-        format!("import {{ initSync, trailview_worker_read, trailview_worker_read_batch, trailview_worker_index, trailview_worker_memory }} from {quoted};\n{BOOTSTRAP}")
+        format!("import {{ initSync, trailview_worker_read, trailview_worker_read_batch, trailview_worker_index, trailview_worker_memory, trailview_worker_recycle }} from {quoted};\n{BOOTSTRAP}")
     };
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");
