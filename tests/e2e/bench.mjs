@@ -348,8 +348,9 @@ function loadFigures(marks, longTasks, loaded, summary, memoryBytes) {
     workers: loaded.workers,
     worker_ms: loaded.workerMs,
     absorb_ms: loaded.absorbMs,
-    // Events per second of one worker's own reading time (the workers' summed busy time / workers).
-    events_per_worker_s: loaded.workers > 0 && loaded.workerMs > 0 ? loaded.shownEvents / (loaded.workerMs / loaded.workers / 1000) : null,
+    // Events per second of one worker's own reading time: the events over the workers' summed
+    // busy time (each worker read its share of the events in its share of that time).
+    events_per_worker_s: loaded.workers > 0 && loaded.workerMs > 0 ? loaded.shownEvents / (loaded.workerMs / 1000) : null,
     events: loaded.shownEvents,
     files: loaded.summaryFiles,
     events_per_s: loaded.shownEvents / (fullMs / 1000),
