@@ -320,13 +320,7 @@ impl Pace {
     /// Counts the sizes of `files` files chosen without them, now that they are known
     /// (`bytes` in all).
     fn learn_sizes(&self, files: u64, bytes: u64) {
-        if files == 0 {
-            return;
-        }
-        self.state.progress.update(|progress| {
-            progress.bytes_total += bytes;
-            progress.unsized_files = progress.unsized_files.saturating_sub(files);
-        });
+        count_sizes(self.state, files, bytes);
     }
 
     /// Lists a file as not read, for `reason`, and counts it done.
@@ -668,30 +662,36 @@ fn size_pending(state: AppState, queue: LoadQueue, max_files: usize, max_ms: f64
         .pending
         .try_update_value(|pending| {
             let (mut sized, mut bytes) = (0, 0);
-            let mut waiting = pending
-                .iter_mut()
-                .filter(|input| input.size.is_none() && matches!(input.source, Source::Browser(_)));
+            let mut waiting = pending.iter_mut().filter_map(|input| match &input.source {
+                Source::Browser(file) if input.size.is_none() => Some((&mut input.size, file)),
+                _ => None,
+            });
             while sized < max_files && now_ms() - started < max_ms {
-                let Some(input) = waiting.next() else {
+                let Some((size, file)) = waiting.next() else {
                     return (sized, bytes, false);
                 };
-                if let Source::Browser(file) = &input.source {
-                    let size = file.size() as u64;
-                    input.size = Some(size);
-                    sized += 1;
-                    bytes += size;
-                }
+                let asked = file.size() as u64;
+                *size = Some(asked);
+                sized += 1;
+                bytes += asked;
             }
             (sized, bytes, waiting.next().is_some())
         })
         .unwrap_or_default();
-    if sized > 0 {
-        state.progress.update(|progress| {
-            progress.bytes_total += bytes;
-            progress.unsized_files = progress.unsized_files.saturating_sub(sized as u64);
-        });
-    }
+    count_sizes(state, sized as u64, bytes);
     (sized, more)
+}
+
+/// Counts the sizes of `files` files chosen without them, now that they are known (`bytes` in
+/// all), in the progress bar's total.
+fn count_sizes(state: AppState, files: u64, bytes: u64) {
+    if files == 0 {
+        return;
+    }
+    state.progress.update(|progress| {
+        progress.bytes_total += bytes;
+        progress.unsized_files = progress.unsized_files.saturating_sub(files);
+    });
 }
 
 fn input_from_file(file: File) -> InputFile {
