@@ -317,12 +317,6 @@ impl Pace {
         Some(reason)
     }
 
-    /// Counts the sizes of `files` files chosen without them, now that they are known
-    /// (`bytes` in all).
-    fn learn_sizes(&self, files: u64, bytes: u64) {
-        count_sizes(self.state, files, bytes);
-    }
-
     /// Lists a file as not read, for `reason`, and counts it done.
     async fn skip(&self, path: &str, size: u64, reason: &str) {
         self.claim_page().await;
@@ -418,7 +412,7 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>, n_l
     {
         if let Some(reason) = pace.over_budget() {
             if input.size.is_none() {
-                pace.learn_sizes(1, 0);
+                count_sizes(pace.state, 1, 0);
             }
             pace.skip(&input.path, input.size.unwrap_or(0), &reason)
                 .await;
@@ -444,7 +438,7 @@ async fn read_lane(pace: Rc<Pace>, queue: LoadQueue, lane: Option<Rc<Lane>>, n_l
             (Source::Browser(file), None) => {
                 let size = input.size.unwrap_or_else(|| {
                     let size = file.size() as u64;
-                    pace.learn_sizes(1, size);
+                    count_sizes(pace.state, 1, size);
                     size
                 });
                 pace.claim_page().await;
@@ -536,7 +530,7 @@ async fn read_by_worker(pace: &Pace, worker: &Lane, batch: Vec<Handed>) -> (u64,
             (path.as_str(), size)
         })
         .collect();
-    pace.learn_sizes(n_learned, bytes_learned);
+    count_sizes(pace.state, n_learned, bytes_learned);
     let bytes = files.iter().map(|&(_, size)| size).sum();
     // Absorbing is what grows the page: the budget is checked again once the worker is done.
     if let Some(reason) = pace.over_budget() {
