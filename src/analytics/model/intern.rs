@@ -115,6 +115,49 @@ impl Dictionary {
         let _ = table.try_reserve(ids, |&id| hash_text(texts.get(id)));
     }
 
+    /// Every text in runs of consecutive ids of at least `bytes` bytes together (the last run
+    /// may be shorter): each run's first id, its number of ids and their texts end to end, so a
+    /// scan of all texts can read them a run at a time.
+    pub fn runs(&self, bytes: usize) -> impl Iterator<Item = (u32, u32, &str)> + '_ {
+        let ids = self.texts.ends.len() as u32;
+        let mut first = 0u32;
+        std::iter::from_fn(move || {
+            if first >= ids {
+                return None;
+            }
+            let start = self.start_of(first)?;
+            let mut next = first;
+            let mut end = start;
+            while next < ids && (next == first || end - start < bytes) {
+                end = self.start_of(next + 1)?;
+                next += 1;
+            }
+            let run = (first, next - first, self.texts.arena.get(start..end)?);
+            first = next;
+            Some(run)
+        })
+    }
+
+    /// The length in bytes of the text of `id` (0 for an id not given out), without reading it.
+    pub fn text_len(&self, id: u32) -> usize {
+        match (self.start_of(id), self.start_of(id.saturating_add(1))) {
+            (Some(start), Some(end)) if (id as usize) < self.texts.ends.len() => {
+                end.saturating_sub(start)
+            }
+            _ => 0,
+        }
+    }
+
+    /// Where the text of `id` starts in the arena (the arena's end for the id after the last).
+    fn start_of(&self, id: u32) -> Option<usize> {
+        let Texts { ends, wraps, .. } = &self.texts;
+        match id.checked_sub(1) {
+            Some(previous) if wraps.is_empty() => ends.get(previous as usize).map(|&e| e as usize),
+            Some(previous) => offset(ends, wraps, previous),
+            None => Some(0),
+        }
+    }
+
     /// Bytes of text held.
     pub fn text_bytes(&self) -> usize {
         self.texts.arena.len()
@@ -210,11 +253,24 @@ mod tests {
             .collect();
         for (n, &id) in ids.iter().enumerate() {
             assert_eq!(dictionary.text(id), format!("t{n}é"));
+            assert_eq!(dictionary.text_len(id), format!("t{n}é").len());
             assert_eq!(dictionary.lookup(&format!("t{n}é")), Some(id));
             assert_eq!(dictionary.intern(&format!("t{n}é")), id);
         }
         assert_eq!(dictionary.intern(""), 0);
         assert_eq!(dictionary.text(0), "");
+        assert_eq!(
+            (dictionary.text_len(0), dictionary.text_len(99_999)),
+            (0, 0)
+        );
+        let runs: Vec<(u32, u32, &str)> = dictionary.runs(1000).collect();
+        assert!(runs.len() > 1);
+        assert_eq!(runs.iter().map(|run| run.1).sum::<u32>(), 5001);
+        let whole: String = runs.iter().map(|run| run.2).collect();
+        assert_eq!(
+            whole,
+            (1..=5000).map(|id| dictionary.text(id)).collect::<String>()
+        );
         assert!(dictionary.memory_bytes() > 5000 * 4);
     }
 

@@ -14,8 +14,9 @@ use serde_json::Value;
 
 use super::bitset::Bitset;
 use super::expr::{is_plain_key, quote, Comparison, Expr, Path, Step, TextMatch};
-use super::leaf::{contains_text, number_parts, number_value, passes_comparison, Glob, Leaf};
+use super::leaf::{number_parts, number_value, passes_comparison, Glob, Leaf};
 use super::postings::{PackedList, Postings};
+use super::scan::texts_containing;
 use super::walk::{Walk, WalkStep, WalkValue};
 use crate::analytics::model::intern::{table_bytes, Dictionary};
 
@@ -622,20 +623,13 @@ impl TermIndex {
     }
 
     fn free_text(&self, needle: &str, n_events: u32) -> Bitset {
-        // Each distinct text is tested once, however many paths hold it: 0 untested, 1 no, 2 yes.
-        let mut verdict_by_text = vec![0u8; self.strings.len()];
+        // Each distinct text is judged once, all of them in one scan, however many paths hold it.
+        let found = texts_containing(&self.strings, needle);
         let mut selected = Bitset::empty(n_events);
         for (term, &Term { kind, text, .. }) in (0u32..).zip(&self.terms.0) {
-            if !matches!(kind, Kind::String | Kind::Number) {
-                continue;
-            }
-            let Some(verdict) = verdict_by_text.get_mut(text as usize) else {
-                continue;
-            };
-            if *verdict == 0 {
-                *verdict = 1 + u8::from(contains_text(needle, self.leaf(term)));
-            }
-            if *verdict == 2 {
+            if matches!(kind, Kind::String | Kind::Number)
+                && found.get(text as usize).copied().unwrap_or(false)
+            {
                 self.events(term)
                     .iter()
                     .for_each(|event| selected.insert(event));

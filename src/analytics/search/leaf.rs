@@ -130,7 +130,7 @@ pub(super) fn contains_text(lowered_needle: &str, leaf: Leaf<'_>) -> bool {
 /// Whether `text`, lower-cased, contains `lowered_needle`. ASCII text is searched in place
 /// (lower-casing it is byte by byte); other text is lower-cased first, since a non-ASCII
 /// character may lower-case to an ASCII one (the Kelvin sign to `k`).
-fn contains_ignoring_case(text: &str, lowered_needle: &str) -> bool {
+pub(super) fn contains_ignoring_case(text: &str, lowered_needle: &str) -> bool {
     if !text.is_ascii() {
         return text.to_lowercase().contains(lowered_needle);
     }

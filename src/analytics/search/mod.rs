@@ -25,6 +25,7 @@ mod parse;
 mod pattern;
 mod postings;
 mod print;
+mod scan;
 mod short;
 mod walk;
 
