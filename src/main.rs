@@ -14,9 +14,9 @@ pub fn trailview_worker_read(
     file: &web_sys::File,
     path: &str,
     limit: f64,
-    compress: bool,
+    keep_text: bool,
 ) -> js_sys::Uint8Array {
-    trailview::ui::worker::read_file(file, path, limit, compress)
+    trailview::ui::worker::read_file(file, path, limit, keep_text)
 }
 
 /// In a pool worker: reads a batch of files the worker has read whole (an `ArrayBuffer` each,
@@ -27,16 +27,20 @@ pub fn trailview_worker_read_batch(
     paths: &js_sys::Array,
     contents: &js_sys::Array,
     limit: f64,
-    compress: bool,
+    keep_text: bool,
 ) -> js_sys::Uint8Array {
-    trailview::ui::worker::read_batch(paths, contents, limit, compress)
+    trailview::ui::worker::read_batch(paths, contents, limit, keep_text)
 }
 
-/// In a pool worker: indexes a job of records' text the page sent and returns the index part
-/// (see `ui::worker`).
+/// In a pool worker: indexes a job of records' text the page sent, with the bytes of the files
+/// it reads again, and returns the index part, or throws why it could not be made (see
+/// `ui::worker`).
 #[wasm_bindgen]
-pub fn trailview_worker_index(job: &[u8]) -> js_sys::Uint8Array {
-    trailview::ui::worker::index(job)
+pub fn trailview_worker_index(
+    job: &[u8],
+    given: &js_sys::Array,
+) -> Result<js_sys::Uint8Array, String> {
+    trailview::ui::worker::index(job, given)
 }
 
 /// In a pool worker: keeps a buffer of an earlier reply, which the page has copied out, for the

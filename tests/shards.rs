@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use trailview::analytics::generate::{generate, GenSpec};
-use trailview::analytics::{Dashboard, Dataset, Field, FieldFilter, Ledger, Query};
+use trailview::analytics::{Dashboard, Dataset, Field, FieldFilter, FileRead, Ledger, Query};
 
 /// The fixture trail (duplicates, conflicts, rejects, a digest, undated records), a generated
 /// corpus, and the fixture trail's first files again (every record a duplicate).
@@ -31,28 +31,69 @@ fn files() -> Vec<(String, Vec<u8>)> {
     files
 }
 
-fn in_place(files: &[(String, Vec<u8>)]) -> Dataset {
+/// Every file read in place; with `in_files`, records' text is left in the files (a budget of
+/// 0), and records held for a comparison with it are settled once everything is read.
+fn in_place(files: &[(String, Vec<u8>)], in_files: bool) -> Dataset {
     let mut dataset = Dataset::default();
+    if in_files {
+        dataset.set_resident_text_budget(0);
+    }
     for (path, bytes) in files {
         dataset.ingest_file(path, bytes);
     }
+    settle(&mut dataset, files);
     dataset.commit();
     dataset
 }
 
+/// The bytes of the file a read asks for, found by its path among `files`.
+fn given(dataset: &Dataset, read: &FileRead, files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let path = &dataset.files()[read.file_idx as usize].path;
+    let (_, bytes) = files.iter().find(|(known, _)| known == path).unwrap();
+    match read.bytes() {
+        None => bytes.clone(),
+        Some(range) => bytes[range.start as usize..range.end as usize].to_vec(),
+    }
+}
+
+/// Lends `dataset` the text of `files` its held records wait for, and settles them.
+fn settle(dataset: &mut Dataset, files: &[(String, Vec<u8>)]) {
+    while dataset.n_held() > 0 {
+        let reads = dataset.held_reads();
+        assert!(
+            !reads.is_empty(),
+            "held records name the files they wait for"
+        );
+        for read in reads {
+            let bytes = given(dataset, &read, files);
+            dataset.lend_text(&read, &bytes).unwrap();
+        }
+        dataset.settle_held(false);
+    }
+}
+
+/// Lends `dataset` the text of `events`.
+fn lend(dataset: &mut Dataset, events: &[u32], files: &[(String, Vec<u8>)]) {
+    for read in dataset.text_reads(events) {
+        let bytes = given(dataset, &read, files);
+        dataset.lend_text(&read, &bytes).unwrap();
+    }
+}
+
 /// Every file read by one of `workers` worker datasets, one shard per file, the shards
-/// absorbed in `order` (a permutation of the files' positions); with `compress`, the workers
-/// send the records' text compressed.
+/// absorbed in `order` (a permutation of the files' positions); with `in_files`, the workers
+/// leave the records' text in the files (the page keeps no text), and records held for a
+/// comparison with it are settled once every shard is absorbed.
 fn through_workers(
     files: &[(String, Vec<u8>)],
     workers: usize,
     order: &[usize],
-    compress: bool,
+    in_files: bool,
 ) -> Dataset {
     let mut readers: Vec<Dataset> = (0..workers)
         .map(|_| {
             let mut reader = Dataset::for_shards();
-            reader.set_compress_text(compress);
+            reader.set_keep_text(!in_files);
             reader
         })
         .collect();
@@ -76,6 +117,7 @@ fn through_workers(
             .unwrap();
         assert!(added >= 1, "{}", files[at].0);
     }
+    settle(&mut dataset, files);
     dataset.commit();
     dataset
 }
@@ -112,33 +154,43 @@ fn balanced(ledger: Ledger) -> bool {
 #[test]
 fn shards_absorbed_in_reading_order_equal_reading_in_place() {
     let files = files();
-    let reference = in_place(&files);
+    let kept = in_place(&files, false);
+    let in_files = in_place(&files, true);
+    assert_eq!(in_files.ledger(), kept.ledger(), "text left in files");
+    assert_eq!(
+        dashboards(&in_files),
+        dashboards(&kept),
+        "text left in files"
+    );
     let order: Vec<usize> = (0..files.len()).collect();
-    for (workers, compress) in [(1, false), (3, false), (2, true)] {
-        let pooled = through_workers(&files, workers, &order, compress);
+    for (workers, text_in_files) in [(1, false), (3, false), (2, true)] {
+        let mut pooled = through_workers(&files, workers, &order, text_in_files);
+        let mut reference = in_place(&files, text_in_files);
         assert_eq!(pooled.files(), reference.files(), "{workers} workers");
-        assert_eq!(pooled.ledger(), reference.ledger());
-        assert_eq!(dashboards(&pooled), dashboards(&reference));
+        assert_eq!(pooled.ledger(), kept.ledger());
+        assert_eq!(dashboards(&pooled), dashboards(&kept));
         let all = reference.select(&Query::default());
         assert_eq!(
             pooled.rows(&pooled.select(&Query::default()), 0, usize::MAX),
             reference.rows(&all, 0, usize::MAX)
         );
-        for event_idx in [0, 1, 57, reference.n_events() as u32 - 1] {
-            assert_eq!(
-                pooled.event_detail(event_idx),
-                reference.event_detail(event_idx)
-            );
+        let events = [0, 1, 57, reference.n_events() as u32 - 1];
+        lend(&mut pooled, &events, &files);
+        lend(&mut reference, &events, &files);
+        for event_idx in events {
+            let detail = pooled.event_detail(event_idx).unwrap();
+            assert!(detail.text_note.is_none() && !detail.json.is_empty());
+            assert_eq!(Some(detail), reference.event_detail(event_idx));
         }
     }
-    assert!(reference.ledger().duplicates > 0 && reference.ledger().conflicts > 0);
-    assert!(reference.ledger().rejected > 0);
+    assert!(kept.ledger().duplicates > 0 && kept.ledger().conflicts > 0);
+    assert!(kept.ledger().rejected > 0);
 }
 
 #[test]
 fn any_worker_count_and_arrival_order_give_the_same_totals_top_lists_and_histograms() {
     let files = files();
-    let reference = in_place(&files);
+    let reference = in_place(&files, false);
     let expected = dashboards(&reference);
     let mut rng = fastrand::Rng::with_seed(5);
     for workers in [1, 2, 4, 7] {
@@ -179,7 +231,7 @@ fn a_damaged_shard_is_refused_or_accounted_for_and_never_panics() {
     let files = files();
     let (path, bytes) = &files[files.len() / 2];
     let mut reader = Dataset::for_shards();
-    reader.set_compress_text(true);
+    reader.set_keep_text(false);
     reader.ingest_file(path, bytes);
     let shard = reader.take_shard();
     assert!(Dataset::default().absorb_shard(b"nonsense").is_err());

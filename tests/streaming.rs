@@ -12,7 +12,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use common::files_under;
-use trailview::analytics::{Dataset, FileReport, FileStatus, Query};
+use trailview::analytics::{Dataset, EventDetail, FileRead, FileReport, FileStatus, Query};
 
 /// What a report says, message included.
 fn summary(report: &FileReport) -> String {
@@ -215,31 +215,115 @@ fn a_file_whose_bytes_stop_arriving_keeps_what_arrived_and_says_why() {
 }
 
 #[test]
-fn records_kept_compressed_read_back_and_deduplicate_like_plain_ones() {
-    let files = files_under(&fixtures("trail"));
-    let load_twice = |plain_budget: Option<usize>| {
+fn records_left_in_their_files_read_back_and_deduplicate_like_kept_ones() {
+    let files: Vec<(String, Vec<u8>)> = files_under(&fixtures("trail"))
+        .into_iter()
+        .map(|(relative, path)| (relative, std::fs::read(path).unwrap()))
+        .collect();
+    // The bytes of the file a read asks for, found by its path.
+    let given = |dataset: &Dataset, read: &FileRead| {
+        let path = &dataset.files()[read.file_idx as usize].path;
+        let (_, bytes) = files.iter().find(|(known, _)| known == path).unwrap();
+        match read.bytes() {
+            None => bytes.clone(),
+            Some(range) => bytes[range.start as usize..range.end as usize].to_vec(),
+        }
+    };
+    let load_twice = |budget: Option<usize>| {
         let mut dataset = Dataset::default();
-        if let Some(bytes) = plain_budget {
-            dataset.set_raw_plain_budget(bytes);
+        if let Some(bytes) = budget {
+            dataset.set_resident_text_budget(bytes);
         }
         for _ in 0..2 {
-            for (relative, path) in &files {
-                dataset.ingest_file(relative, &std::fs::read(path).unwrap());
+            for (relative, bytes) in &files {
+                dataset.ingest_file(relative, bytes);
             }
+        }
+        // Reordered copies of records whose text was left in a file wait for it.
+        assert_eq!(budget.is_some(), dataset.n_held() > 0);
+        while dataset.n_held() > 0 {
+            for read in dataset.held_reads() {
+                let bytes = given(&dataset, &read);
+                dataset.lend_text(&read, &bytes).unwrap();
+            }
+            dataset.settle_held(false);
         }
         dataset.commit();
         dataset
     };
-    let plain = load_twice(None);
-    let compressed = load_twice(Some(0));
-    assert_eq!(plain.ledger(), compressed.ledger());
-    assert!(plain.ledger().duplicates >= plain.ledger().indexed);
-    for event_idx in 0..plain.n_events() as u32 {
-        assert_eq!(
-            plain.event_detail(event_idx),
-            compressed.event_detail(event_idx)
-        );
+    let kept = load_twice(None);
+    let mut in_files = load_twice(Some(0));
+    assert_eq!(kept.ledger(), in_files.ledger());
+    assert!(kept.ledger().duplicates >= kept.ledger().indexed);
+    let every_event: Vec<u32> = (0..kept.n_events() as u32).collect();
+    let reads = in_files.text_reads(&every_event);
+    assert!(!reads.is_empty(), "text was left in files");
+    // Held records are placed after the rest, so events are compared as a set.
+    let mut from_files = Vec::new();
+    for &event_idx in &every_event {
+        for read in in_files.text_reads(&[event_idx]) {
+            let bytes = given(&in_files, &read);
+            in_files.lend_text(&read, &bytes).unwrap();
+        }
+        let detail = in_files.event_detail(event_idx).unwrap();
+        assert!(detail.text_note.is_none(), "{detail:?}");
+        from_files.push(EventDetail {
+            event_idx: 0,
+            ..detail
+        });
     }
+    let mut from_memory: Vec<EventDetail> = every_event
+        .iter()
+        .map(|&event_idx| EventDetail {
+            event_idx: 0,
+            ..kept.event_detail(event_idx).unwrap()
+        })
+        .collect();
+    let order =
+        |a: &EventDetail, b: &EventDetail| (&a.event_id, &a.json).cmp(&(&b.event_id, &b.json));
+    from_files.sort_by(order);
+    from_memory.sort_by(order);
+    assert_eq!(from_files, from_memory);
+}
+
+#[test]
+fn text_read_again_from_a_changed_file_is_refused_with_the_reason() {
+    let record = |id: u32, name: &str| {
+        format!(
+            r#"{{"eventTime":"2024-03-01T10:00:{id:02}Z","eventID":"{id}","eventName":"{name}"}}"#
+        )
+    };
+    let trail = |name: &str| format!(r#"{{"Records":[{},{}]}}"#, record(1, name), record(2, name));
+    let mut dataset = Dataset::default();
+    dataset.set_resident_text_budget(0);
+    dataset.ingest_file("a.json", trail("Get").as_bytes());
+    dataset.commit();
+    let read = dataset.text_reads(&[1]).pop().unwrap();
+    let range = read.bytes().unwrap();
+    // The same length, other text: the hash tells.
+    let changed = trail("Put");
+    dataset
+        .lend_text(
+            &read,
+            &changed.as_bytes()[range.start as usize..range.end as usize],
+        )
+        .unwrap();
+    let detail = dataset.event_detail(1).unwrap();
+    assert!(detail.json.is_empty());
+    assert!(
+        detail
+            .text_note
+            .as_deref()
+            .unwrap()
+            .contains("a.json changed since it was loaded"),
+        "{detail:?}"
+    );
+    // Shorter: refused when lent, naming the file.
+    let error = dataset.lend_text(&read, b"{}").unwrap_err();
+    assert!(
+        error.starts_with("a.json could not be read again"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! be one string: the parts of any partition of `0..len`, concatenated, are the whole document.
 
 use crate::analytics::model::time::{format_utc_seconds, Millis};
-use crate::analytics::{Dataset, Selection};
+use crate::analytics::{Dataset, FileRead, Selection};
 
 /// The formats a selection can be exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,7 +114,9 @@ pub fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
 impl Dataset {
     /// Events `start..start + count` of `ordered` (in that order) as a part of an export
     /// document; the part starting at 0 carries the document's head, the part reaching the end
-    /// its tail. `columns` are the CSV columns (keys as the table takes them).
+    /// its tail. `columns` are the CSV columns (keys as the table takes them). Records' text
+    /// left in files must be lent first ([`Dataset::export_reads`]); an error names the file
+    /// of a record whose text is not at hand.
     pub fn export_part(
         &self,
         ordered: &Selection,
@@ -122,7 +124,7 @@ impl Dataset {
         columns: &[String],
         start: usize,
         count: usize,
-    ) -> String {
+    ) -> Result<String, String> {
         let ids = ordered.ids();
         let end = start.saturating_add(count).min(ids.len());
         let start = start.min(end);
@@ -134,7 +136,7 @@ impl Dataset {
                 }
                 for (offset, &event_idx) in ids[start..end].iter().enumerate() {
                     text.push_str(if start + offset == 0 { "\n" } else { ",\n" });
-                    text.push_str(&self.store.raw(event_idx));
+                    text.push_str(self.record_text(event_idx)?);
                 }
                 if end == ids.len() {
                     text.push_str(if ids.is_empty() { "]}\n" } else { "\n]}\n" });
@@ -142,7 +144,7 @@ impl Dataset {
             }
             ExportFormat::JsonLines => {
                 for &event_idx in &ids[start..end] {
-                    text.push_str(&self.store.raw(event_idx));
+                    text.push_str(self.record_text(event_idx)?);
                     text.push('\n');
                 }
             }
@@ -165,7 +167,24 @@ impl Dataset {
                 }
             }
         }
-        text
+        Ok(text)
+    }
+
+    /// The reads of files that exporting events `start..start + count` of `ordered` as
+    /// `format` needs and that are not lent now.
+    pub fn export_reads(
+        &self,
+        ordered: &Selection,
+        format: ExportFormat,
+        start: usize,
+        count: usize,
+    ) -> Vec<FileRead> {
+        if format == ExportFormat::Csv {
+            return Vec::new();
+        }
+        let ids = ordered.ids();
+        let end = start.saturating_add(count).min(ids.len());
+        self.text_reads(&ids[start.min(end)..end])
     }
 }
 
@@ -241,19 +260,26 @@ mod tests {
         let selection = dataset.select(&Query::default());
         let columns: Vec<String> = ["time", "eventName", "caller"].map(str::to_owned).to_vec();
         for format in ExportFormat::ALL {
-            let whole = dataset.export_part(&selection, format, &columns, 0, usize::MAX);
+            let whole = dataset
+                .export_part(&selection, format, &columns, 0, usize::MAX)
+                .unwrap();
             for step in 1..=8 {
                 let mut joined = String::new();
                 let mut start = 0;
                 while start < selection.len() {
-                    joined
-                        .push_str(&dataset.export_part(&selection, format, &columns, start, step));
+                    joined.push_str(
+                        &dataset
+                            .export_part(&selection, format, &columns, start, step)
+                            .unwrap(),
+                    );
                     start += step;
                 }
                 assert_eq!(joined, whole, "{format:?} in steps of {step}");
             }
         }
-        let csv = dataset.export_part(&selection, ExportFormat::Csv, &columns, 0, 2);
+        let csv = dataset
+            .export_part(&selection, ExportFormat::Csv, &columns, 0, 2)
+            .unwrap();
         assert_eq!(
             csv,
             "Time (UTC),Event name,Caller\r\n2024-03-01T10:00:00Z,'=cmd0,\"u,0\"\r\n2024-03-01T10:01:00Z,'=cmd1,\"u,1\"\r\n"
@@ -264,19 +290,25 @@ mod tests {
     fn a_json_export_loads_back_with_the_same_counts() {
         let dataset = fixture();
         let selection = dataset.select(&Query::default());
-        let whole = dataset.export_part(&selection, ExportFormat::Json, &[], 0, usize::MAX);
+        let whole = dataset
+            .export_part(&selection, ExportFormat::Json, &[], 0, usize::MAX)
+            .unwrap();
         let mut again = Dataset::default();
         let report = again.ingest_file("export.json", whole.as_bytes()).clone();
         again.commit();
         assert_eq!((report.read, report.indexed, report.rejected), (7, 7, 0));
-        let lines = dataset.export_part(&selection, ExportFormat::JsonLines, &[], 0, usize::MAX);
+        let lines = dataset
+            .export_part(&selection, ExportFormat::JsonLines, &[], 0, usize::MAX)
+            .unwrap();
         let mut from_lines = Dataset::default();
         let report = from_lines
             .ingest_file("export.jsonl", lines.as_bytes())
             .clone();
         assert_eq!((report.read, report.indexed, report.rejected), (7, 7, 0));
         let empty = Dataset::default().select(&Query::default());
-        let nothing = dataset.export_part(&empty, ExportFormat::Json, &[], 0, 10);
+        let nothing = dataset
+            .export_part(&empty, ExportFormat::Json, &[], 0, 10)
+            .unwrap();
         assert_eq!(nothing, "{\"Records\":[]}\n");
     }
 }

@@ -28,9 +28,9 @@ pub use aggregate::timeline::{Bucket, Timeline};
 pub use aggregate::top::{TopItem, TopList};
 pub use aggregate::totals::Totals;
 pub use explore::facets::{FacetField, FacetValues};
-pub use explore::index_part;
 pub use explore::related::Related;
 pub use explore::table::{column_label, Sort, TableRow, DEFAULT_COLUMNS};
+pub use explore::{index_part, IndexJob};
 pub use export::{export_file_name, ExportFormat};
 pub use ingest::{FileReport, FileStatus, RejectReason};
 pub use inspect::{CompareRow, ComparedEvent, Comparison, JsonLine, LeafRef, MAX_COMPARED};
@@ -45,6 +45,7 @@ use std::sync::{Arc, Mutex};
 use crate::analytics::ingest::decode::DEFAULT_MAX_DECODED_BYTES;
 use crate::analytics::ingest::shard::ShardWriter;
 use crate::analytics::ingest::stream::{FileIngest, DEFAULT_PIECE_BYTES};
+pub use crate::analytics::raw_arena::{FileRead, Reread, LENT_BUDGET};
 use crate::analytics::search::{Bitset, TermIndex};
 use crate::analytics::store::{RecordSink, Store};
 
@@ -88,6 +89,10 @@ pub struct Dataset {
     search: TermIndex,
     /// Events `0..n_searchable` are in `search`.
     n_searchable: u32,
+    /// Events indexed without their text, which could not be read again as loaded.
+    unreadable_texts: u64,
+    /// Whether the file being read can be read again (see [`Dataset::ingest_bytes_once`]).
+    rereadable: bool,
     /// Set for a dataset that reads files for another one ([`Dataset::for_shards`]): records go
     /// here instead of into `store`.
     shard: Option<ShardWriter>,
@@ -124,6 +129,8 @@ impl Default for Dataset {
             reading: None,
             search: TermIndex::new(),
             n_searchable: 0,
+            unreadable_texts: 0,
+            rereadable: true,
             shard: None,
             everything: Mutex::new(None),
         }
@@ -208,9 +215,22 @@ pub struct EventDetail {
     pub time_note: Option<String>,
     /// A note when the record is not CloudTrail's full record (read from a CSV export).
     pub source_note: Option<String>,
+    /// Set when the record's text is not at hand: it is being read again from its file, or
+    /// the file changed since it was loaded. `json` is empty then.
+    pub text_note: Option<String>,
 }
 
 impl Dataset {
+    /// [`Dataset::ingest_file`] for bytes that will not be at hand again (generated in
+    /// memory): every record's text is kept, whatever the budget.
+    pub fn ingest_bytes_once(&mut self, path: &str, bytes: &[u8]) -> &FileReport {
+        self.rereadable = false;
+        let at = self.files.len();
+        self.ingest_file(path, bytes);
+        self.rereadable = true;
+        &self.files[at]
+    }
+
     /// Reads one file and returns its report. The events become visible at [`Dataset::commit`].
     ///
     /// A zip archive gets a row of its own (no records) and one row per entry, each entry read
@@ -284,6 +304,9 @@ impl Dataset {
         let file_idx = self.files.len() as u32;
         let mut file = FileIngest::new(file_idx, &path, size_bytes, self.max_decoded_bytes)
             .with_piece_bytes(self.piece_bytes);
+        if !self.rereadable {
+            file = file.not_rereadable();
+        }
         file.push(sink(&mut self.shard, &mut self.store), &head);
         self.reading = Some(Reading::Stream(Box::new(file)));
     }
@@ -336,10 +359,11 @@ impl Dataset {
         self.end_file()
     }
 
-    /// Sets how much record text is kept plain (default 256 MB); past it the oldest records'
-    /// text is kept compressed, read back a block at a time for the detail view.
-    pub fn set_raw_plain_budget(&mut self, bytes: usize) {
-        self.store.set_raw_plain_budget(bytes);
+    /// Sets how much record text is kept (default 256 MB). Past it, a record whose text is a
+    /// slice of its file keeps only where it is, and the text is read again from the file when
+    /// wanted (see [`Dataset::text_reads`], [`Dataset::lend_text`]).
+    pub fn set_resident_text_budget(&mut self, bytes: usize) {
+        self.store.set_resident_budget(bytes);
     }
 
     /// Sets how much decoded text is gathered before a piece of a file is read (default
@@ -357,7 +381,8 @@ impl Dataset {
         }
         let file_idx = self.files.len() as u32;
         let mut file = FileIngest::new(file_idx, path, bytes.len() as u64, self.max_decoded_bytes)
-            .with_piece_bytes(self.piece_bytes);
+            .with_piece_bytes(self.piece_bytes)
+            .not_rereadable();
         let sink = sink(&mut self.shard, &mut self.store);
         file.push(sink, bytes);
         let report = file.finish(sink);
@@ -451,18 +476,74 @@ impl Dataset {
             .unwrap_or_default()
     }
 
-    /// For a dataset made by [`Dataset::for_shards`]: whether the records' text is handed over
-    /// compressed (see [`Dataset::wants_compressed_text`]).
-    pub fn set_compress_text(&mut self, compress: bool) {
+    /// For a dataset made by [`Dataset::for_shards`]: whether records' text that is a slice
+    /// of its file is handed over anyway, or left there (see [`Dataset::keeps_text`]).
+    pub fn set_keep_text(&mut self, keep_text: bool) {
         if let Some(writer) = &mut self.shard {
-            writer.set_compress(compress);
+            writer.set_keep_text(keep_text);
         }
     }
 
-    /// Whether record text added now would be kept compressed here (it is within 32 MB of the
-    /// plain budget, [`Dataset::set_raw_plain_budget`]), so a reader elsewhere should compress it.
-    pub fn wants_compressed_text(&self) -> bool {
-        self.store.text_near_budget(32 << 20)
+    /// Whether record text added now would still be kept here (32 MB short of the budget,
+    /// [`Dataset::set_resident_text_budget`]), so a reader elsewhere should send it.
+    pub fn keeps_text(&self) -> bool {
+        self.store.keeps_text(32 << 20)
+    }
+
+    /// How file `file_idx` is read again for text left in it, if it can be.
+    fn reread(&self, file_idx: u32) -> Option<raw_arena::Reread> {
+        self.files.get(file_idx as usize)?.reread
+    }
+
+    /// The reads of files that the text of `events` needs and that are not lent now (see
+    /// [`Dataset::lend_text`]); empty when every one's text is at hand.
+    pub fn text_reads(&self, events: &[u32]) -> Vec<FileRead> {
+        self.store
+            .text_reads(events.iter().copied(), |file_idx| self.reread(file_idx))
+    }
+
+    /// Lends the dataset text read again from a file: `given` holds the bytes
+    /// [`FileRead::bytes`] names. An error names the file and says what does not fit (it
+    /// changed since it was loaded).
+    pub fn lend_text(&mut self, read: &FileRead, given: &[u8]) -> Result<(), String> {
+        let path = self
+            .files
+            .get(read.file_idx as usize)
+            .map_or("", |file| file.path.as_str());
+        let text = raw_arena::decoded_range(read, given).map_err(|reason| {
+            format!("{path} could not be read again for its records' text: {reason}")
+        })?;
+        self.store.lend(read.file_idx, read.decoded.start, text);
+        Ok(())
+    }
+
+    /// Bytes of records' text kept in memory, and how many events' text was left in their files.
+    pub fn text_figures(&self) -> (usize, u32) {
+        self.store.text_figures()
+    }
+
+    /// How many records read are held, waiting for text left in files to be compared with
+    /// (see [`Dataset::settle_held`]).
+    pub fn n_held(&self) -> usize {
+        self.store.n_held()
+    }
+
+    /// The reads of files that held records wait for.
+    pub fn held_reads(&self) -> Vec<FileRead> {
+        self.store.held_reads(|file_idx| self.reread(file_idx))
+    }
+
+    /// Places the held records whose comparison can be made now that their files' text is lent
+    /// ([`Dataset::held_reads`], [`Dataset::lend_text`]), and counts them in their files'
+    /// ledgers; with `force`, every one (a record still not comparable is kept as a conflict:
+    /// not proven the same). Visible at the next commit.
+    pub fn settle_held(&mut self, force: bool) {
+        for (file_idx, placement, time) in self.store.settle_held(force) {
+            if let Some(report) = self.files.get_mut(file_idx as usize) {
+                report.held = report.held.saturating_sub(1);
+                ingest::count_placement(report, placement, time);
+            }
+        }
     }
 
     /// Adds the files read elsewhere ([`Dataset::take_shard`]) and places their records, as if
@@ -553,6 +634,7 @@ impl Dataset {
         }
         let index_matches = self.index_matches(query);
         query::select(&self.store, query, Some(&index_matches))
+            .with_unsearched(self.n_unsearchable())
     }
 
     /// The events `expr` selects, as a bitset over every stored event.
@@ -571,25 +653,56 @@ impl Dataset {
     }
 
     /// Adds every event not yet in the search index to it, so that query text is answered
-    /// from the index. Called before selecting with text; the first call reads every record.
+    /// from the index, up to the first whose text is in a file not lent now. Called before
+    /// selecting with text; the first call reads every record.
     pub fn prepare_search(&mut self) {
-        let n_events = self.store.len() as u32;
-        for event_idx in self.n_searchable..n_events {
-            self.index_event(event_idx);
-        }
-        self.n_searchable = n_events;
+        self.index_some(usize::MAX);
     }
 
     /// Adds one stored event to the search index, read from its text (parsed first only when
-    /// the text needs it: see [`search::TermIndex::add_text`]).
-    fn index_event(&mut self, event_idx: u32) {
-        let raw = self.store.raw(event_idx);
-        self.search.add_record_text(event_idx, &raw);
+    /// the text needs it: see [`search::TermIndex::add_text`]); returns `false`, adding
+    /// nothing, when the text is in a file not lent now.
+    fn index_event(&mut self, event_idx: u32) -> bool {
+        match self.store.text(event_idx) {
+            Ok(text) => {
+                self.search.add_record_text(event_idx, text);
+                true
+            }
+            Err(raw_arena::Missing::NotLent) => false,
+            // The file changed since it was loaded: the event is searchable by its fields only.
+            Err(raw_arena::Missing::Changed) => {
+                self.unreadable_texts += 1;
+                self.search.add_record_text(event_idx, "{}");
+                true
+            }
+        }
     }
 
-    /// One stored record, parsed.
+    /// One stored record's text; an error says why it is not at hand, naming its file.
+    pub(crate) fn record_text(&self, event_idx: u32) -> Result<&str, String> {
+        self.store
+            .text(event_idx)
+            .map_err(|missing| self.text_missing_note(event_idx, missing))
+    }
+
+    /// One stored record, parsed; `None` when its text is not JSON or not at hand.
     fn record_value(&self, event_idx: u32) -> Option<serde_json::Value> {
-        serde_json::from_str(&self.store.raw(event_idx)).ok()
+        serde_json::from_str(self.store.text(event_idx).ok()?).ok()
+    }
+
+    /// How many events not yet in the search index have their text in a file not lent now:
+    /// queries that need the index cannot answer for them yet.
+    pub fn n_unsearchable(&self) -> u32 {
+        let n_events = self.store.len() as u32;
+        (self.n_searchable..n_events)
+            .filter(|&event_idx| self.store.text(event_idx) == Err(raw_arena::Missing::NotLent))
+            .count() as u32
+    }
+
+    /// How many events' text could not be read again as it was loaded (their file changed),
+    /// so the search index holds only their fields.
+    pub fn n_unreadable_texts(&self) -> u64 {
+        self.unreadable_texts
     }
 
     /// Bytes held by the search index (0 until it is first used).
@@ -625,8 +738,10 @@ impl Dataset {
         if event_idx as usize >= store.len() {
             return None;
         }
-        let raw = store.raw(event_idx);
-        let raw: &str = &raw;
+        let (raw, text_note) = match store.text(event_idx) {
+            Ok(text) => (text, None),
+            Err(missing) => ("", Some(self.text_missing_note(event_idx, missing))),
+        };
         // One parse serves the pretty text and the CSV mark.
         let value = serde_json::from_str::<serde_json::Value>(raw).ok();
         let json = value
@@ -651,7 +766,22 @@ impl Dataset {
             resource_arns: store.resource_arns(event_idx).map(str::to_owned).collect(),
             time_note: time_note(raw),
             source_note: from_csv.then(|| ingest::csv_export::SOURCE_NOTE.to_owned()),
+            text_note,
         })
+    }
+
+    /// Why an event's text is not at hand, naming its file.
+    fn text_missing_note(&self, event_idx: u32, missing: raw_arena::Missing) -> String {
+        let path = self
+            .files
+            .get(self.store.file_idx(event_idx) as usize)
+            .map_or("", |file| file.path.as_str());
+        match missing {
+            raw_arena::Missing::NotLent => format!("reading the record from {path}…"),
+            raw_arena::Missing::Changed => format!(
+                "{path} changed since it was loaded: this record's text is no longer in it (its fields above are as loaded)"
+            ),
+        }
     }
 }
 

@@ -224,6 +224,9 @@ impl Query {
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     ids: Arc<Vec<u32>>,
+    /// Events the query could not be answered for yet: not in the search index, their text in
+    /// a file not lent. They are left out of `ids`.
+    unsearched: u32,
 }
 
 impl PartialEq for Selection {
@@ -235,7 +238,23 @@ impl PartialEq for Selection {
 impl Selection {
     /// A selection of exactly these ids, in this order (a new execution: equal to no other).
     pub(crate) fn from_ids(ids: Vec<u32>) -> Self {
-        Self { ids: Arc::new(ids) }
+        Self {
+            ids: Arc::new(ids),
+            unsearched: 0,
+        }
+    }
+
+    /// The same selection, saying `unsearched` events could not be answered for yet.
+    #[must_use]
+    pub(crate) fn with_unsearched(mut self, unsearched: u32) -> Self {
+        self.unsearched = unsearched;
+        self
+    }
+
+    /// How many events the query could not be answered for yet (they are still being
+    /// indexed, and their text is in their files): they are left out until indexed.
+    pub fn unsearched(&self) -> u32 {
+        self.unsearched
     }
 
     /// The selected event ids, oldest first.
@@ -332,7 +351,7 @@ pub fn select(store: &Store, query: &Query, text_matches: Option<&Bitset>) -> Se
                 .filter(|&event_idx| matches(event_idx))
                 .collect()
         };
-    Selection { ids: Arc::new(ids) }
+    Selection::from_ids(ids)
 }
 
 #[cfg(test)]

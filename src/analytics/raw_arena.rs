@@ -1,51 +1,86 @@
-//! The records' JSON text, kept for the detail view and for telling duplicates from conflicts,
-//! in blocks of about [`BLOCK_BYTES`]. While the text fits a budget the blocks stay plain;
-//! past it the oldest blocks are compressed with LZ4 (generated CloudTrail text shrinks about
-//! 3.6-fold, as with deflate's fast level, at twice its speed, and decompresses at about 2 GB/s
-//! natively), so a large load keeps a compressed copy instead of the whole text. Reading a
-//! record from a compressed block decompresses that block once; the last block decompressed is
-//! cached, as neighbours are read together (a file dropped twice checks its records in order).
+//! The records' JSON text, for the detail view, exports and the search index. While the text
+//! fits a budget it is kept, in blocks of about [`BLOCK_BYTES`]; past it, a record whose text
+//! is a verbatim slice of its file (every record of a trail file, plain or gzipped) keeps only
+//! where that slice is (its offset in the file's decoded text and its length) and the text stays
+//! in the file, which is read again when the text is wanted. A record whose text is not in its
+//! file as such (a row of a CSV export, a record quoted inside a CloudWatch Logs message, an
+//! entry of a zip archive) is always kept.
+//!
+//! Every record also keeps a 64-bit hash of its text (XXH3): identical copies are told apart
+//! from different content without the text, and text read again from a file is checked
+//! against it, so a file changed since it was loaded is never shown as the record it held.
+//!
+//! Text read again is *lent* to the arena ([`RawArena::lend`]): the decoded text of a range of
+//! one file, kept until newer loans push it out (past [`LENT_BUDGET`], the newest
+//! [`MIN_LENT`] always stay).
 
-use std::borrow::Cow;
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::ops::Range;
+
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::analytics::bytes::{put_u32, Reader};
 
 /// The size a block is filled to before the next one starts.
 pub const BLOCK_BYTES: usize = 64 << 10;
 
-/// How much record text is kept plain before the oldest blocks are compressed.
-pub const DEFAULT_PLAIN_BUDGET: usize = 256 << 20;
+/// How much record text is kept before records whose text is in their file keep only its place.
+pub const DEFAULT_RESIDENT_BUDGET: usize = 256 << 20;
 
-#[derive(Debug)]
-enum Block {
-    Plain(String),
-    Compressed(Vec<u8>),
-}
+/// How many bytes of lent file text are kept before the oldest loans are dropped.
+pub const LENT_BUDGET: usize = 96 << 20;
 
-/// Where one record's text is: its block, and its start and length in the block's text.
+/// How many of the newest loans are kept whatever their size.
+pub const MIN_LENT: usize = 4;
+
+/// `Span::block` of a record whose text is in its file.
+const IN_FILE: u32 = u32::MAX;
+
+/// Where one record's text is: a block and its start in the block's text, or ([`IN_FILE`]) its
+/// start in the decoded text of its file.
 #[derive(Debug, Clone, Copy)]
 struct Span {
     block: u32,
-    start: u32,
     len: u32,
+    start: u64,
 }
 
-/// Every record's text, in arrival order.
+/// Why a record's text cannot be had now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// It is in its file, which has not been lent (read again) yet.
+    NotLent,
+    /// Its file was read again, but the text there is not the text loaded: the file changed.
+    Changed,
+}
+
+/// The decoded text of one range of a file, read again.
+#[derive(Debug)]
+struct Loan {
+    file_idx: u32,
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl Loan {
+    fn covers(&self, file_idx: u32, range: &Range<u64>) -> bool {
+        self.file_idx == file_idx
+            && self.start <= range.start
+            && range.end <= self.start + self.bytes.len() as u64
+    }
+}
+
+/// Every record's text or its place, in arrival order.
 #[derive(Debug)]
 pub struct RawArena {
-    blocks: Vec<Block>,
+    blocks: Vec<String>,
     spans: Vec<Span>,
-    /// Bytes of text in plain blocks.
-    plain_bytes: usize,
-    plain_budget: usize,
-    /// The oldest block that may still be plain.
-    next_to_compress: usize,
-    /// Bytes held by compressed blocks.
-    compressed_bytes: usize,
-    /// The last compressed block read back, by index.
-    cache: RefCell<Option<(u32, Rc<str>)>>,
+    hashes: Vec<u64>,
+    /// Bytes of text in blocks.
+    resident_bytes: usize,
+    budget: usize,
+    /// Newest last.
+    lent: Vec<Loan>,
+    lent_bytes: usize,
 }
 
 impl Default for RawArena {
@@ -53,134 +88,167 @@ impl Default for RawArena {
         Self {
             blocks: Vec::new(),
             spans: Vec::new(),
-            plain_bytes: 0,
-            plain_budget: DEFAULT_PLAIN_BUDGET,
-            next_to_compress: 0,
-            compressed_bytes: 0,
-            cache: RefCell::new(None),
+            hashes: Vec::new(),
+            resident_bytes: 0,
+            budget: DEFAULT_RESIDENT_BUDGET,
+            lent: Vec::new(),
+            lent_bytes: 0,
         }
     }
 }
 
+/// The hash a record's text is kept and checked by.
+pub fn text_hash(text: &str) -> u64 {
+    xxh3_64(text.as_bytes())
+}
+
 impl RawArena {
-    /// Sets how much text stays plain; blocks past it are compressed from now on.
-    pub fn set_plain_budget(&mut self, bytes: usize) {
-        self.plain_budget = bytes;
+    /// Sets how much text is kept; past it, records whose text is in their file keep its place.
+    pub fn set_resident_budget(&mut self, bytes: usize) {
+        self.budget = bytes;
     }
 
-    /// Appends one record's text; its index is the number of records before it.
-    pub fn push(&mut self, text: &str) {
+    /// Whether text offered now (and `margin` bytes more) would still be kept.
+    pub fn keeps_text(&self, margin: usize) -> bool {
+        self.resident_bytes.saturating_add(margin) <= self.budget
+    }
+
+    /// Appends one record's text; `at` is where the text starts in its file's decoded text,
+    /// when it is a verbatim slice of a file that can be read again. Its index is the number
+    /// of records before it.
+    pub fn push(&mut self, text: &str, at: Option<u64>) {
+        let hash = text_hash(text);
+        if let Some(at) = at.filter(|_| !self.keeps_text(text.len())) {
+            self.push_in_file(at, text.len() as u32, hash);
+            return;
+        }
         let needs_block = match self.blocks.last() {
-            Some(Block::Plain(open)) => !open.is_empty() && open.len() + text.len() > BLOCK_BYTES,
-            Some(Block::Compressed(_)) | None => true,
+            Some(open) => !open.is_empty() && open.len() + text.len() > BLOCK_BYTES,
+            None => true,
         };
         if needs_block {
-            self.blocks.push(Block::Plain(String::with_capacity(
-                BLOCK_BYTES.max(text.len()),
-            )));
+            self.blocks
+                .push(String::with_capacity(BLOCK_BYTES.max(text.len())));
         }
         let block = self.blocks.len() - 1;
-        let start = match self.blocks.last_mut() {
-            Some(Block::Plain(open)) => {
-                let start = open.len();
-                open.push_str(text);
-                start
-            }
-            Some(Block::Compressed(_)) | None => 0,
-        };
+        let start = self.blocks.last().map_or(0, String::len);
+        if let Some(open) = self.blocks.last_mut() {
+            open.push_str(text);
+        }
+        self.resident_bytes += text.len();
         self.spans.push(Span {
             block: block as u32,
-            start: start as u32,
             len: text.len() as u32,
+            start: start as u64,
         });
-        self.plain_bytes += text.len();
-        self.keep_budget();
-    }
-
-    /// Compresses the oldest full blocks while over budget; the open block stays plain.
-    fn keep_budget(&mut self) {
-        while self.plain_bytes > self.plain_budget && self.next_to_compress + 1 < self.blocks.len()
-        {
-            self.compress(self.next_to_compress);
-            self.next_to_compress += 1;
-        }
-    }
-
-    /// Whether text pushed now would be over the plain budget (within `margin` bytes of it).
-    pub fn near_budget(&self, margin: usize) -> bool {
-        self.plain_bytes + margin >= self.plain_budget
+        self.hashes.push(hash);
     }
 
     /// Appends a block of text made elsewhere (a worker's shard) and returns its index, for
-    /// [`RawArena::push_span`]; the budget applies to it as to any other.
-    pub fn append_plain(&mut self, text: String) -> u32 {
-        self.plain_bytes += text.len();
-        self.blocks.push(Block::Plain(text));
-        let index = self.blocks.len() as u32 - 1;
-        self.keep_budget();
-        index
-    }
-
-    /// Appends a block compressed elsewhere ([`compress_text`]) and returns its index.
-    pub fn append_compressed(&mut self, bytes: Vec<u8>) -> u32 {
-        self.compressed_bytes += bytes.len();
-        self.blocks.push(Block::Compressed(bytes));
+    /// [`RawArena::push_span`].
+    pub fn append_block(&mut self, text: String) -> u32 {
+        self.resident_bytes += text.len();
+        self.blocks.push(text);
         self.blocks.len() as u32 - 1
     }
 
     /// Appends a record whose text is already in block `block`, at `start`, `len` bytes long.
-    pub fn push_span(&mut self, block: u32, start: u32, len: u32) {
-        self.spans.push(Span { block, start, len });
+    pub fn push_span(&mut self, block: u32, start: u32, len: u32, hash: u64) {
+        self.spans.push(Span {
+            block,
+            len,
+            start: u64::from(start),
+        });
+        self.hashes.push(hash);
+    }
+
+    /// Appends a record whose text stays in its file, at `at` in its decoded text.
+    pub fn push_in_file(&mut self, at: u64, len: u32, hash: u64) {
+        self.spans.push(Span {
+            block: IN_FILE,
+            len,
+            start: at,
+        });
+        self.hashes.push(hash);
+    }
+
+    /// The hash of record `index`'s text (0 for an index never pushed).
+    pub fn hash(&self, index: u32) -> u64 {
+        self.hashes.get(index as usize).copied().unwrap_or_default()
+    }
+
+    /// Where record `index`'s text is in its file's decoded text, when it was left there.
+    pub fn in_file(&self, index: u32) -> Option<Range<u64>> {
+        let span = self.spans.get(index as usize)?;
+        (span.block == IN_FILE).then(|| span.start..span.start + u64::from(span.len))
+    }
+
+    /// The text of record `index`, whose file is `file_idx`: kept, or read from a loan of its
+    /// file; empty for an index never pushed.
+    pub fn text(&self, index: u32, file_idx: u32) -> Result<&str, Missing> {
+        let Some(span) = self.spans.get(index as usize).copied() else {
+            return Ok("");
+        };
+        if span.block == IN_FILE {
+            let range = span.start..span.start + u64::from(span.len);
+            self.lent_text(file_idx, range, self.hash(index))
+        } else {
+            Ok(self.block_text(span.block, span.start as u32, span.len))
+        }
     }
 
     /// The text at `start`, `len` bytes long, in block `block` (empty if there is none).
-    pub fn text_at(&self, block: u32, start: u32, len: u32) -> Cow<'_, str> {
-        self.span_text(Span { block, start, len })
+    pub fn block_text(&self, block: u32, start: u32, len: u32) -> &str {
+        let start = start as usize;
+        self.blocks
+            .get(block as usize)
+            .and_then(|block| block.get(start..start + len as usize))
+            .unwrap_or_default()
     }
 
-    fn compress(&mut self, block: usize) {
-        let Some(slot) = self.blocks.get_mut(block) else {
-            return;
-        };
-        let Block::Plain(text) = slot else {
-            return;
-        };
-        let bytes = compress_text(text);
-        self.plain_bytes -= text.len();
-        self.compressed_bytes += bytes.len();
-        *slot = Block::Compressed(bytes);
+    /// The text of `range` of file `file_idx`'s decoded text, from a loan, checked against
+    /// `hash`.
+    pub fn lent_text(&self, file_idx: u32, range: Range<u64>, hash: u64) -> Result<&str, Missing> {
+        let loan = self
+            .lent
+            .iter()
+            .rev()
+            .find(|loan| loan.covers(file_idx, &range))
+            .ok_or(Missing::NotLent)?;
+        let from = (range.start - loan.start) as usize;
+        let len = (range.end - range.start) as usize;
+        loan.bytes
+            .get(from..from + len)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .filter(|text| text_hash(text) == hash)
+            .ok_or(Missing::Changed)
     }
 
-    /// The text of record `index` (empty for an index never pushed).
-    pub fn get(&self, index: u32) -> Cow<'_, str> {
-        let Some(span) = self.spans.get(index as usize).copied() else {
-            return Cow::Borrowed("");
-        };
-        self.span_text(span)
+    /// Whether the decoded text of `range` of file `file_idx` is lent now.
+    pub fn is_lent(&self, file_idx: u32, range: &Range<u64>) -> bool {
+        self.lent.iter().any(|loan| loan.covers(file_idx, range))
     }
 
-    fn span_text(&self, span: Span) -> Cow<'_, str> {
-        let range = span.start as usize..(span.start + span.len) as usize;
-        match self.blocks.get(span.block as usize) {
-            Some(Block::Plain(text)) => Cow::Borrowed(text.get(range).unwrap_or_default()),
-            Some(Block::Compressed(bytes)) => {
-                let text = self.decompressed(span.block, bytes);
-                Cow::Owned(text.get(range).unwrap_or_default().to_owned())
-            }
-            None => Cow::Borrowed(""),
+    /// Lends the arena the decoded text of file `file_idx` from `start` on, read again; the
+    /// oldest loans go once more than [`LENT_BUDGET`] bytes are lent.
+    pub fn lend(&mut self, file_idx: u32, start: u64, bytes: Vec<u8>) {
+        let range = start..start + bytes.len() as u64;
+        // A loan this one covers is no longer needed.
+        self.lent.retain(|loan| {
+            !(loan.file_idx == file_idx
+                && range.start <= loan.start
+                && loan.start + loan.bytes.len() as u64 <= range.end)
+        });
+        self.lent.push(Loan {
+            file_idx,
+            start,
+            bytes,
+        });
+        self.lent_bytes = self.lent.iter().map(|loan| loan.bytes.len()).sum();
+        while self.lent_bytes > LENT_BUDGET && self.lent.len() > MIN_LENT {
+            let oldest = self.lent.remove(0);
+            self.lent_bytes -= oldest.bytes.len();
         }
-    }
-
-    fn decompressed(&self, block: u32, bytes: &[u8]) -> Rc<str> {
-        if let Some((cached, text)) = self.cache.borrow().as_ref() {
-            if *cached == block {
-                return Rc::clone(text);
-            }
-        }
-        // Our own compressed text decompresses; should it not, the records read as empty.
-        let text: Rc<str> = Rc::from(decompress_text(bytes).unwrap_or_default());
-        *self.cache.borrow_mut() = Some((block, Rc::clone(&text)));
-        text
     }
 
     /// The number of records held.
@@ -193,70 +261,182 @@ impl RawArena {
         self.spans.is_empty()
     }
 
-    /// Bytes held: plain text, compressed blocks and the per-record spans.
+    /// Bytes held: kept text, the per-record places and hashes, and lent text.
     pub fn memory_bytes(&self) -> usize {
-        self.plain_bytes + self.compressed_bytes + self.spans.len() * std::mem::size_of::<Span>()
+        self.resident_bytes
+            + self.spans.len() * (std::mem::size_of::<Span>() + std::mem::size_of::<u64>())
+            + self.lent_bytes
     }
-}
 
-impl RawArena {
+    /// Bytes of kept text.
+    pub fn resident_bytes(&self) -> usize {
+        self.resident_bytes
+    }
+
     /// The text of records `first..end` packed as one buffer for [`PackedTexts`] (elsewhere, in a
-    /// worker): the blocks holding them as they are kept, plain or compressed, and each record's
-    /// place. Records past the arena's end are left out.
-    pub fn pack(&self, first: u32, end: u32) -> Vec<u8> {
-        let spans = self
-            .spans
-            .get(first as usize..(end as usize).min(self.spans.len()))
-            .unwrap_or_default();
-        let low = spans.iter().map(|span| span.block).min().unwrap_or(0);
-        let high = spans.iter().map(|span| span.block + 1).max().unwrap_or(0);
-        let mut out = Vec::new();
-        out.extend_from_slice(PACK_MAGIC);
-        for number in [first, spans.len() as u32, high.saturating_sub(low)] {
-            put_u32(&mut out, number);
-        }
-        for block in self
-            .blocks
-            .get(low as usize..high as usize)
-            .unwrap_or_default()
-        {
-            let (kind, bytes) = match block {
-                Block::Plain(text) => (0, text.as_bytes()),
-                Block::Compressed(bytes) => (1, bytes.as_slice()),
-            };
-            out.push(kind);
-            put_u32(&mut out, bytes.len() as u32);
-            out.extend_from_slice(bytes);
-        }
-        for span in spans {
-            for number in [span.block - low, span.start, span.len] {
-                put_u32(&mut out, number);
+    /// worker), and the reads of files it needs: kept text travels in the blocks holding it;
+    /// text left in a file travels as the range of the file's decoded text to read, one
+    /// *file block* per run of records of one file, in the order of `reads`. `file_of` gives a
+    /// record's file, `reread` how that file is read again. Records past the arena's end are
+    /// left out.
+    pub fn pack(
+        &self,
+        first: u32,
+        end: u32,
+        file_of: impl Fn(u32) -> u32,
+        reread: impl Fn(u32) -> Option<Reread>,
+    ) -> (Vec<u8>, Vec<FileRead>) {
+        let end = end.min(self.spans.len() as u32).max(first);
+        // Blocks in order of first use: kept blocks by index, file blocks by run.
+        let mut blocks: Vec<PackBlock> = Vec::new();
+        let mut reads: Vec<FileRead> = Vec::new();
+        let mut places: Vec<(u32, u64, u32, u64)> = Vec::with_capacity((end - first) as usize);
+        for index in first..end {
+            let span = self.spans[index as usize];
+            let hash = self.hash(index);
+            if span.block == IN_FILE {
+                let file_idx = file_of(index);
+                let range = span.start..span.start + u64::from(span.len);
+                let open_run = match blocks.last() {
+                    Some(PackBlock::File { read }) => reads[*read].file_idx == file_idx,
+                    _ => false,
+                };
+                if !open_run {
+                    reads.push(FileRead {
+                        file_idx,
+                        how: reread(file_idx).unwrap_or(Reread::Whole),
+                        decoded: range.clone(),
+                    });
+                    blocks.push(PackBlock::File {
+                        read: reads.len() - 1,
+                    });
+                }
+                if let Some(read) = reads.last_mut() {
+                    read.decoded.start = read.decoded.start.min(range.start);
+                    read.decoded.end = read.decoded.end.max(range.end);
+                }
+                places.push((blocks.len() as u32 - 1, span.start, span.len, hash));
+            } else {
+                let known = blocks.iter().rposition(
+                    |block| matches!(block, PackBlock::Kept { block } if *block == span.block),
+                );
+                let at = known.unwrap_or_else(|| {
+                    blocks.push(PackBlock::Kept { block: span.block });
+                    blocks.len() - 1
+                });
+                places.push((at as u32, span.start, span.len, hash));
             }
         }
-        out
+        let mut out = Vec::new();
+        out.extend_from_slice(PACK_MAGIC);
+        for number in [first, end - first, blocks.len() as u32] {
+            put_u32(&mut out, number);
+        }
+        for block in &blocks {
+            match block {
+                PackBlock::Kept { block } => {
+                    let text = self.blocks.get(*block as usize).map_or("", String::as_str);
+                    out.push(0);
+                    put_u32(&mut out, text.len() as u32);
+                    out.extend_from_slice(text.as_bytes());
+                }
+                PackBlock::File { read } => {
+                    let read = &reads[*read];
+                    out.push(1);
+                    put_u32(&mut out, read.file_idx);
+                    out.push(match read.how {
+                        Reread::Whole => 0,
+                        Reread::Slice { skip } => 1 + skip,
+                    });
+                    out.extend_from_slice(&read.decoded.start.to_le_bytes());
+                    out.extend_from_slice(&read.decoded.end.to_le_bytes());
+                }
+            }
+        }
+        for (block, start, len, hash) in places {
+            put_u32(&mut out, block);
+            out.extend_from_slice(&start.to_le_bytes());
+            put_u32(&mut out, len);
+            out.extend_from_slice(&hash.to_le_bytes());
+        }
+        (out, reads)
     }
 }
 
-const PACK_MAGIC: &[u8; 4] = b"TVJ1";
+/// A block of a packed buffer while it is written.
+enum PackBlock {
+    Kept { block: u32 },
+    File { read: usize },
+}
 
-/// Records' text packed by [`RawArena::pack`], read back.
+/// How a file is read again to get its decoded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reread {
+    /// Compressed: the whole file, decoded from its start.
+    Whole,
+    /// Plain text: the bytes of a decoded range are the file's bytes `skip` further on (a
+    /// byte-order mark).
+    Slice {
+        /// Bytes before the decoded text (3 for a byte-order mark, else 0).
+        skip: u8,
+    },
+}
+
+/// One read of a file for text left in it: which file, how, and the range of its decoded text
+/// wanted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRead {
+    /// The file's index among the dataset's reports.
+    pub file_idx: u32,
+    /// How to read it.
+    pub how: Reread,
+    /// The range of its decoded text wanted.
+    pub decoded: Range<u64>,
+}
+
+impl FileRead {
+    /// The bytes of the file to read: `None` for the whole file, else this range of it.
+    pub fn bytes(&self) -> Option<Range<u64>> {
+        match self.how {
+            Reread::Whole => None,
+            Reread::Slice { skip } => {
+                Some(self.decoded.start + u64::from(skip)..self.decoded.end + u64::from(skip))
+            }
+        }
+    }
+}
+
+const PACK_MAGIC: &[u8; 4] = b"TVJ2";
+
+/// Records' text packed by [`RawArena::pack`], read back; the text left in files is read with
+/// the decoded text of the file reads it names ([`PackedTexts::file_reads`]).
 #[derive(Debug)]
 pub struct PackedTexts<'a> {
     /// The id of the first record.
     pub first: u32,
-    blocks: Vec<Cow<'a, str>>,
-    spans: Vec<Span>,
+    blocks: Vec<PackedBlock<'a>>,
+    /// Per record: block, start (in the block's text, or in its file's decoded text), length
+    /// and hash.
+    places: Vec<(u32, u64, u32, u64)>,
+}
+
+/// A block of a packed buffer, read back.
+#[derive(Debug)]
+enum PackedBlock<'a> {
+    /// Kept text.
+    Kept(&'a [u8]),
+    /// Text left in a file: the read that gets it, and which of the buffer's reads it is.
+    File(FileRead, usize),
 }
 
 impl<'a> PackedTexts<'a> {
-    /// Reads a packed buffer; `None` when it does not decode (a block that is not UTF-8 or does
-    /// not decompress, a place outside its block).
-    pub fn decode(bytes: &'a [u8]) -> Option<Self> {
-        Self::read(&mut Reader::new(
-            bytes.strip_prefix(PACK_MAGIC)?,
-            "packed text",
-        ))
-        .ok()
+    /// Reads a packed buffer; an error says what does not fit (a place outside its block, a
+    /// buffer cut short).
+    pub fn decode(bytes: &'a [u8]) -> Result<Self, String> {
+        let body = bytes
+            .strip_prefix(PACK_MAGIC)
+            .ok_or("not a packed index job")?;
+        Self::read(&mut Reader::new(body, "packed text"))
     }
 
     fn read(reader: &mut Reader<'a>) -> Result<Self, String> {
@@ -264,36 +444,53 @@ impl<'a> PackedTexts<'a> {
         let count = reader.u32()? as usize;
         let n_blocks = reader.u32()? as usize;
         let mut blocks = Vec::with_capacity(n_blocks.min(reader.remaining()));
+        let mut n_reads = 0;
         for _ in 0..n_blocks {
-            let kind = reader.u8()?;
-            let len = reader.u32()? as usize;
-            let body = reader.take(len)?;
-            blocks.push(match kind {
-                0 => Cow::Borrowed(std::str::from_utf8(body).map_err(|error| error.to_string())?),
-                1 => Cow::Owned(decompress_text(body)?),
+            blocks.push(match reader.u8()? {
+                0 => {
+                    let len = reader.u32()? as usize;
+                    PackedBlock::Kept(reader.take(len)?)
+                }
+                1 => {
+                    let file_idx = reader.u32()?;
+                    let how = match reader.u8()? {
+                        0 => Reread::Whole,
+                        code @ 1..=4 => Reread::Slice { skip: code - 1 },
+                        other => return Err(format!("unknown way of reading a file {other}")),
+                    };
+                    let decoded = reader.u64()?..reader.u64()?;
+                    n_reads += 1;
+                    PackedBlock::File(
+                        FileRead {
+                            file_idx,
+                            how,
+                            decoded,
+                        },
+                        n_reads - 1,
+                    )
+                }
                 other => return Err(format!("unknown block kind {other}")),
             });
         }
-        let mut spans = Vec::with_capacity(count.min(reader.remaining() / 12));
+        let mut places = Vec::with_capacity(count.min(reader.remaining() / 24));
         for _ in 0..count {
-            let span = Span {
-                block: reader.u32()?,
-                start: reader.u32()?,
-                len: reader.u32()?,
+            let place = (reader.u32()?, reader.u64()?, reader.u32()?, reader.u64()?);
+            let (block, start, len, _) = place;
+            let end = start.saturating_add(u64::from(len));
+            let inside = match blocks.get(block as usize) {
+                Some(PackedBlock::Kept(text)) => end <= text.len() as u64,
+                Some(PackedBlock::File(read, _)) => {
+                    read.decoded.start <= start && end <= read.decoded.end
+                }
+                None => false,
             };
-            let in_block = blocks.get(span.block as usize).is_some_and(|text| {
-                let start = span.start as usize;
-                start
-                    .checked_add(span.len as usize)
-                    .is_some_and(|end| text.get(start..end).is_some())
-            });
-            if !in_block {
+            if !inside {
                 return Err(format!(
                     "a record outside its block before byte {}",
                     reader.at()
                 ));
             }
-            spans.push(span);
+            places.push(place);
         }
         if !reader.done() {
             return Err(format!("bytes past the end at byte {}", reader.at()));
@@ -301,50 +498,114 @@ impl<'a> PackedTexts<'a> {
         Ok(Self {
             first,
             blocks,
-            spans,
+            places,
         })
     }
 
-    /// Every record, as (id, text), in order.
-    pub fn records(&self) -> impl Iterator<Item = (u32, &str)> {
-        (self.first..).zip(self.spans.iter().map(|span| {
-            let start = span.start as usize;
-            self.blocks
-                .get(span.block as usize)
-                .and_then(|text| text.get(start..start + span.len as usize))
-                .unwrap_or_default()
+    /// The reads of files whose decoded text [`PackedTexts::records`] needs, in order.
+    pub fn file_reads(&self) -> Vec<FileRead> {
+        self.blocks
+            .iter()
+            .filter_map(|block| match block {
+                PackedBlock::File(read, _) => Some(read.clone()),
+                PackedBlock::Kept(_) => None,
+            })
+            .collect()
+    }
+
+    /// Every record, as (id, text), in order, `files` holding the decoded text of each of
+    /// [`PackedTexts::file_reads`] (see [`decoded_range`]); `None` for a record whose text is
+    /// not the text loaded (missing, not UTF-8, or another hash: its file changed since).
+    pub fn records<'s>(
+        &'s self,
+        files: &'s [Vec<u8>],
+    ) -> impl Iterator<Item = (u32, Option<&'s str>)> + 's {
+        (self.first..).zip(self.places.iter().map(move |&(block, start, len, hash)| {
+            let (text, from) = match self.blocks.get(block as usize)? {
+                PackedBlock::Kept(text) => (*text, start),
+                PackedBlock::File(read, ordinal) => {
+                    (files.get(*ordinal)?.as_slice(), start - read.decoded.start)
+                }
+            };
+            let from = from as usize;
+            text.get(from..from + len as usize)
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .filter(|text| text_hash(text) == hash)
         }))
     }
 
     /// The id after the last record.
     pub fn end(&self) -> u32 {
-        self.first.saturating_add(self.spans.len() as u32)
+        self.first.saturating_add(self.places.len() as u32)
     }
 }
 
-/// A block's text from its compressed bytes ([`compress_text`]). The size the bytes give is
-/// checked against the most LZ4 can expand them (255 bytes for each), so a damaged buffer
-/// cannot ask for more memory than its length justifies.
-fn decompress_text(bytes: &[u8]) -> Result<String, String> {
-    let (size, body) =
-        lz4_flex::block::uncompressed_size(bytes).map_err(|error| error.to_string())?;
-    if size > body.len().saturating_mul(255).saturating_add(16) {
-        return Err(format!(
-            "a compressed block of {} bytes claims {size} bytes of text",
-            body.len()
+/// The decoded text of `read.decoded` from `given`, the bytes [`FileRead::bytes`] names (the
+/// whole file, or the range of it), decoded as the file was when it was loaded: gzip by its
+/// magic bytes, a byte-order mark left out; decoding stops once the range is in. An error says
+/// what does not fit.
+pub fn decoded_range(read: &FileRead, given: &[u8]) -> Result<Vec<u8>, String> {
+    let wanted = read.decoded.end.saturating_sub(read.decoded.start);
+    if let Reread::Slice { .. } = read.how {
+        if given.len() as u64 != wanted {
+            return Err(format!(
+                "{} bytes where {wanted} were expected: the file is shorter than when it was loaded",
+                given.len()
+            ));
+        }
+        return Ok(given.to_vec());
+    }
+    // Only the range is wanted: a limit past it (and a byte-order mark) stops nothing that was
+    // read when the file was loaded.
+    let limit = usize::try_from(read.decoded.end.saturating_add(4)).unwrap_or(usize::MAX);
+    let mut inflow = crate::analytics::ingest::decode::Inflow::new(limit);
+    let mut out: Vec<u8> = Vec::new();
+    // Decoded bytes before `out[0]`, counted after a byte-order mark.
+    let mut dropped: u64 = 0;
+    let mut bom_checked = false;
+    let mut chunks = given.chunks(1 << 20);
+    loop {
+        let more = if let Some(chunk) = chunks.next() {
+            inflow.push(chunk, &mut out);
+            true
+        } else {
+            inflow.finish(&mut out);
+            false
+        };
+        if !bom_checked && (out.len() >= 3 || !more) {
+            bom_checked = true;
+            if out.starts_with(&[0xef, 0xbb, 0xbf]) {
+                out.drain(..3);
+            }
+        }
+        if bom_checked {
+            // Forget what comes before the range as it is decoded.
+            let before = read
+                .decoded
+                .start
+                .saturating_sub(dropped)
+                .min(out.len() as u64);
+            out.drain(..before as usize);
+            dropped += before;
+        }
+        if !more || dropped + out.len() as u64 >= read.decoded.end {
+            break;
+        }
+    }
+    out.truncate(wanted as usize);
+    if (out.len() as u64) < wanted || dropped < read.decoded.start {
+        return Err(inflow.problem().map_or_else(
+            || "the file holds less text than when it was loaded".to_owned(),
+            str::to_owned,
         ));
     }
-    let text = lz4_flex::block::decompress(body, size).map_err(|error| error.to_string())?;
-    String::from_utf8(text).map_err(|error| error.to_string())
-}
-
-/// A block's text compressed as the arena keeps it: LZ4, its length first.
-pub fn compress_text(text: &str) -> Vec<u8> {
-    lz4_flex::block::compress_prepend_size(text.as_bytes())
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write as _;
+
     use super::*;
 
     fn record(i: usize) -> String {
@@ -355,103 +616,184 @@ mod tests {
         )
     }
 
-    #[test]
-    fn packed_records_read_back_plain_or_compressed() {
-        let mut arena = RawArena::default();
-        arena.set_plain_budget(256 << 10);
-        let n = 12_000;
+    /// A file of `n` records, one per line, and where each starts.
+    fn file(n: usize) -> (String, Vec<u64>) {
+        let mut text = String::new();
+        let mut starts = Vec::new();
         for i in 0..n {
-            arena.push(&record(i));
+            starts.push(text.len() as u64);
+            text.push_str(&record(i));
+            text.push('\n');
         }
-        assert!(arena.compressed_bytes > 0 && arena.plain_bytes > 0);
+        (text, starts)
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    /// The bytes a read asks for from a file's bytes.
+    fn given(read: &FileRead, file: &[u8]) -> Vec<u8> {
+        match read.bytes() {
+            None => file.to_vec(),
+            Some(range) => file[range.start as usize..range.end as usize].to_vec(),
+        }
+    }
+
+    /// An arena of `n` records of one file, whose text past `budget` is left in the file.
+    fn arena(n: usize, budget: usize) -> (RawArena, String, Vec<u64>) {
+        let (text, starts) = file(n);
+        let mut arena = RawArena::default();
+        arena.set_resident_budget(budget);
+        for (i, &start) in starts.iter().enumerate() {
+            arena.push(&record(i), Some(start));
+        }
+        (arena, text, starts)
+    }
+
+    #[test]
+    fn text_past_the_budget_stays_in_its_file_and_reads_back_when_lent() {
+        let (mut arena, text, _) = arena(5_000, 64 << 10);
+        let kept = (0..5_000u32)
+            .filter(|&i| arena.in_file(i).is_none())
+            .count();
+        assert!(kept > 100 && kept < 1_000, "{kept} kept");
+        assert!(arena.resident_bytes() <= 64 << 10);
+        assert_eq!(arena.text(3, 0), Ok(record(3).as_str()));
+        assert_eq!(arena.text(4_000, 0), Err(Missing::NotLent));
+        let range = arena.in_file(4_000).unwrap();
+        let read = FileRead {
+            file_idx: 0,
+            how: Reread::Slice { skip: 0 },
+            decoded: range.start - 100..range.end + 50,
+        };
+        let bytes = decoded_range(&read, &given(&read, text.as_bytes())).unwrap();
+        arena.lend(0, read.decoded.start, bytes);
+        assert_eq!(arena.text(4_000, 0), Ok(record(4_000).as_str()));
+        // Another file's loan is not this one's.
+        assert_eq!(arena.text(4_000, 1), Err(Missing::NotLent));
+        assert_eq!(arena.text(4_001, 0), Err(Missing::NotLent));
+        assert_eq!(arena.text(9_999, 0), Ok(""));
+    }
+
+    #[test]
+    fn gzip_is_decoded_from_its_start_and_a_byte_order_mark_left_out() {
+        let (text, starts) = file(3_000);
+        for bom in [false, true] {
+            let mut bytes = if bom {
+                vec![0xef, 0xbb, 0xbf]
+            } else {
+                Vec::new()
+            };
+            bytes.extend_from_slice(text.as_bytes());
+            let gzipped = gzip(&bytes);
+            let range = starts[2_500]..starts[2_600];
+            let whole = FileRead {
+                file_idx: 0,
+                how: Reread::Whole,
+                decoded: range.clone(),
+            };
+            let expected = &text.as_bytes()[range.start as usize..range.end as usize];
+            assert_eq!(decoded_range(&whole, &gzipped).unwrap(), expected);
+            let slice = FileRead {
+                how: Reread::Slice {
+                    skip: if bom { 3 } else { 0 },
+                },
+                ..whole.clone()
+            };
+            assert_eq!(
+                decoded_range(&slice, &given(&slice, &bytes)).unwrap(),
+                expected
+            );
+            // Cut short: an error, never a panic.
+            let error = decoded_range(&whole, &gzipped[..gzipped.len() / 3]).unwrap_err();
+            assert!(
+                error.contains("truncated") || error.contains("less text"),
+                "{error}"
+            );
+            assert!(decoded_range(&slice, b"short").is_err());
+        }
+    }
+
+    #[test]
+    fn packed_records_read_back_kept_or_from_their_files() {
+        let n = 6_000;
+        let (arena, text, _) = arena(n, 128 << 10);
+        let file_of = |index: u32| u32::from(index >= 3_000);
+        let reread = |_| Some(Reread::Slice { skip: 0 });
         for (first, end) in [
             (0, n),
             (0, 1),
-            (5_000, 5_001),
-            (3_000, 11_000),
-            (11_990, n + 50),
+            (1_000, 1_001),
+            (500, 5_500),
+            (5_990, n + 9),
             (n, n + 9),
         ] {
-            let bytes = arena.pack(first as u32, end as u32);
+            let (bytes, reads) = arena.pack(first as u32, end as u32, file_of, reread);
             let packed = PackedTexts::decode(&bytes).expect("decodes");
+            assert_eq!(packed.file_reads(), reads);
+            // Both files hold the same text here, so either serves its own records.
+            let texts: Vec<Vec<u8>> = reads
+                .iter()
+                .map(|read| decoded_range(read, &given(read, text.as_bytes())).unwrap())
+                .collect();
             let read: Vec<(u32, String)> = packed
-                .records()
-                .map(|(id, text)| (id, text.to_owned()))
+                .records(&texts)
+                .map(|(id, text)| (id, text.expect("the text as loaded").to_owned()))
                 .collect();
             let expected: Vec<(u32, String)> =
                 (first..end.min(n)).map(|i| (i as u32, record(i))).collect();
             assert_eq!(read, expected, "{first}..{end}");
             assert_eq!(packed.end(), end.min(n).max(first) as u32);
             for cut in [0, 4, 12, bytes.len() / 2, bytes.len() - 1] {
-                assert!(PackedTexts::decode(&bytes[..cut]).is_none(), "cut at {cut}");
+                assert!(PackedTexts::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+            }
+            // Text that is not what was loaded is no record's.
+            if let Some(first_text) = texts.first() {
+                let mut changed = texts.clone();
+                changed[0] = first_text
+                    .iter()
+                    .map(|&b| if b == b'G' { b'P' } else { b })
+                    .collect();
+                assert!(packed.records(&changed).any(|(_, text)| text.is_none()));
             }
         }
     }
 
     #[test]
-    fn a_compressed_block_reads_back_and_a_damaged_one_is_refused() {
-        let text: String = (0..2_000).map(record).collect();
-        let bytes = compress_text(&text);
-        assert!(
-            bytes.len() < text.len() / 2,
-            "{} of {}",
-            bytes.len(),
-            text.len()
-        );
-        assert_eq!(decompress_text(&bytes).as_deref(), Ok(text.as_str()));
-        // A size larger than the bytes could expand to is refused before anything is allocated.
-        let mut lying = bytes.clone();
-        lying[..4].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(decompress_text(&lying).unwrap_err().contains("claims"));
-        // Cut, or not UTF-8: an error, never a panic.
-        assert!(decompress_text(&bytes[..bytes.len() / 2]).is_err());
-        assert!(decompress_text(&compress_text("\u{e9}")[..5]).is_err());
-        let not_utf8 = lz4_flex::block::compress_prepend_size(&[0xff, 0xfe]);
-        assert!(decompress_text(&not_utf8).is_err());
-    }
-
-    #[test]
-    fn every_record_reads_back_plain_or_compressed() {
+    fn the_oldest_loans_go_past_the_lent_budget_and_the_newest_stay() {
         let mut arena = RawArena::default();
-        arena.set_plain_budget(64 << 10);
-        let n = 20_000;
-        for i in 0..n {
-            arena.push(&record(i));
+        for file_idx in 0..8u32 {
+            arena.lend(file_idx, 0, vec![b' '; 40 << 20]);
         }
-        assert_eq!(arena.len(), n);
-        // Read in order and out of order: the cache must never hand back the wrong block.
-        for i in (0..n).chain((0..n).rev().step_by(7)) {
-            assert_eq!(arena.get(i as u32), record(i), "record {i}");
-        }
-        assert_eq!(arena.get(n as u32), "");
-        let plain: usize = (0..n).map(|i| record(i).len()).sum();
         assert!(
-            arena.memory_bytes() < plain / 2,
-            "{} of {plain}",
-            arena.memory_bytes()
+            arena.lent.len() >= MIN_LENT && arena.lent_bytes <= LENT_BUDGET.max(4 * (40 << 20))
         );
-    }
-
-    #[test]
-    fn under_budget_nothing_is_compressed() {
-        let mut arena = RawArena::default();
-        for i in 0..1000 {
-            arena.push(&record(i));
-        }
-        assert!(matches!(arena.get(5), Cow::Borrowed(_)));
-        assert_eq!(arena.compressed_bytes, 0);
+        assert!(arena.is_lent(7, &(0..10)));
+        assert!(!arena.is_lent(0, &(0..10)));
+        // A loan covering an older one of the same file replaces it.
+        arena.lend(7, 0, vec![b' '; 41 << 20]);
+        assert_eq!(
+            arena.lent.iter().filter(|loan| loan.file_idx == 7).count(),
+            1
+        );
     }
 
     #[test]
     fn a_record_larger_than_a_block_gets_a_block_of_its_own() {
         let mut arena = RawArena::default();
-        arena.set_plain_budget(0);
         let big = format!("{{\"pad\":\"{}\"}}", "x".repeat(3 * BLOCK_BYTES));
-        arena.push("{}");
-        arena.push(&big);
-        arena.push("{\"a\":1}");
-        assert_eq!(arena.get(0), "{}");
-        assert_eq!(arena.get(1), big);
-        assert_eq!(arena.get(2), "{\"a\":1}");
+        arena.push("{}", None);
+        arena.push(&big, None);
+        arena.push("{\"a\":1}", None);
+        assert_eq!(arena.text(0, 0), Ok("{}"));
+        assert_eq!(arena.text(1, 0), Ok(big.as_str()));
+        assert_eq!(arena.text(2, 0), Ok("{\"a\":1}"));
+        // Text that is not a slice of its file is kept whatever the budget.
+        arena.set_resident_budget(0);
+        arena.push("{\"b\":2}", None);
+        assert_eq!(arena.text(3, 0), Ok("{\"b\":2}"));
     }
 }

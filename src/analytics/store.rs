@@ -1,12 +1,20 @@
 //! The event store: one row per kept event in interned columns, the raw record text for the
-//! detail view (in a [`RawArena`], compressed past a budget), and de-duplication by `eventID`.
+//! detail view (in a [`RawArena`]: kept up to a budget, past it left in its file where it is
+//! a slice of it), and de-duplication by `eventID`.
 //!
 //! Ids are dense `u32`s in order of arrival. A record whose `eventID` was seen before with the
 //! same content is a duplicate delivery: it is counted against the kept copy and not stored. A
 //! record that shares an `eventID` but differs in content is stored and flagged as a conflict.
 //! Events become visible to queries at [`Store::commit`], which orders them by time.
+//!
+//! Content is compared as JSON values (key order and spacing aside). Texts with the same hash
+//! are the same content; texts with different hashes are compared as values when both are at
+//! hand. When one of them was left in its file, the offered record is *held* (not placed, not
+//! counted) until its file and the kept copy's are lent again ([`Store::held_reads`],
+//! [`Store::settle_held`]); only different texts under one `eventID` ever wait so.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
@@ -14,7 +22,7 @@ use crate::analytics::ingest::normalize::Normalized;
 use crate::analytics::model::field::Field;
 use crate::analytics::model::intern::Dictionary;
 use crate::analytics::model::time::{Millis, UNDATED};
-use crate::analytics::raw_arena::RawArena;
+use crate::analytics::raw_arena::{text_hash, FileRead, Missing, RawArena, Reread};
 
 /// What happened to a record offered to the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,18 +33,35 @@ pub enum Placement {
     Conflict,
     /// Not stored: an identical copy is already kept.
     Duplicate,
+    /// Not stored yet: its content must be compared with text left in a file, which has to be
+    /// read again first ([`Store::settle_held`] places it).
+    Held,
 }
 
 /// Where the records a file reader finds go: the [`Store`], or a shard being written in a
 /// worker (`ingest::shard`) whose records a store places later.
 pub trait RecordSink {
-    /// Offers one record; `raw` is its JSON text and `file_idx` the report it belongs to.
-    fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement;
+    /// Offers one record; `raw` is its JSON text, `file_idx` the report it belongs to, and `at`
+    /// where the text starts in its file's decoded text, when it is a verbatim slice of a file
+    /// that can be read again.
+    fn place(
+        &mut self,
+        record: &Normalized<'_>,
+        raw: &str,
+        file_idx: u32,
+        at: Option<u64>,
+    ) -> Placement;
 }
 
 impl RecordSink for Store {
-    fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement {
-        Store::place(self, record, raw, file_idx)
+    fn place(
+        &mut self,
+        record: &Normalized<'_>,
+        raw: &str,
+        file_idx: u32,
+        at: Option<u64>,
+    ) -> Placement {
+        Store::place(self, record, raw, file_idx, at)
     }
 }
 
@@ -49,13 +74,25 @@ pub struct ValueIds<'a> {
     pub error_message: u32,
 }
 
-/// A block of record text read elsewhere, for [`Store::append_text_block`].
-#[derive(Debug)]
-pub enum TextBlock {
-    /// The text.
-    Plain(String),
-    /// The text, compressed.
-    Compressed(Vec<u8>),
+/// Where the text of a record read elsewhere (a worker's shard) is, for [`Store::place_spanned`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardText {
+    /// In a block appended with [`Store::append_text_block`]: the block, start and length.
+    Block {
+        /// The store's block.
+        block: u32,
+        /// Where the text starts in the block.
+        start: u32,
+        /// Its length in bytes.
+        len: u32,
+    },
+    /// Left in its file: where it starts in the file's decoded text, and its length.
+    InFile {
+        /// Where the text starts in the file's decoded text.
+        at: u64,
+        /// Its length in bytes.
+        len: u32,
+    },
 }
 
 /// A record offered to the store: its values (already interned, or to intern from `record`),
@@ -68,11 +105,34 @@ struct Offer<'a, 'r> {
     file_idx: u32,
 }
 
-/// A record's text as offered: the text, or where it already is in the arena.
+/// A record's text as offered: the text (and its place in its file, if it is a slice of it),
+/// or where it already is (a block of the arena, or its file), with its hash.
 #[derive(Debug, Clone, Copy)]
 enum RawRef<'a> {
-    Text(&'a str),
-    Span { block: u32, start: u32, len: u32 },
+    Text(&'a str, Option<u64>),
+    Shard(ShardText, u64),
+}
+
+/// A record offered and held until text left in a file is read again: everything needed to
+/// place it later, owned.
+#[derive(Debug)]
+struct Held {
+    time: Option<Millis>,
+    read_only: Option<bool>,
+    event_id: String,
+    values: [u32; Field::COUNT],
+    error_message: u32,
+    resource_arns: Vec<String>,
+    text: HeldText,
+    file_idx: u32,
+}
+
+#[derive(Debug)]
+enum HeldText {
+    /// Read here: the text itself (and its place in its file, if any).
+    Own(String, Option<u64>),
+    /// Read elsewhere: where it is, and its hash.
+    Shard(ShardText, u64),
 }
 
 /// Columnar storage of every kept event.
@@ -97,6 +157,8 @@ pub struct Store {
     resource_ids: Vec<u32>,
     resource_end: Vec<u32>,
     raw: RawArena,
+    /// Records waiting to be compared with text left in a file.
+    held: Vec<Held>,
     by_time: Vec<u32>,
     /// Bumped by every change to what queries and dashboards can see.
     changes: u64,
@@ -116,31 +178,39 @@ impl Store {
         }
     }
 
-    /// Offers one record to the store; `raw` is its JSON text.
-    pub fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement {
+    /// Offers one record to the store; `raw` is its JSON text, `at` where it starts in its
+    /// file's decoded text when it is a verbatim slice of a file that can be read again.
+    pub fn place(
+        &mut self,
+        record: &Normalized<'_>,
+        raw: &str,
+        file_idx: u32,
+        at: Option<u64>,
+    ) -> Placement {
         self.place_raw(&Offer {
             record,
             ids: None,
-            raw: RawRef::Text(raw),
+            raw: RawRef::Text(raw, at),
             file_idx,
         })
     }
 
-    /// Offers one record whose values are already interned (`ids`, from
-    /// [`Store::intern_value`]; the record's own values are not read) and whose text is already
-    /// in the record-text arena (a block appended with [`Store::append_text_block`]), at
-    /// `start`, `len` bytes long.
+    /// Offers one record read elsewhere, whose values are already interned (`ids`, from
+    /// [`Store::intern_value`]; the record's own values are not read) and whose text is in a
+    /// block appended with [`Store::append_text_block`] or in its file (`text`), `hash` being
+    /// the text's [`text_hash`].
     pub fn place_spanned(
         &mut self,
         record: &Normalized<'_>,
         ids: ValueIds<'_>,
-        (block, start, len): (u32, u32, u32),
+        text: ShardText,
+        hash: u64,
         file_idx: u32,
     ) -> Placement {
         self.place_raw(&Offer {
             record,
             ids: Some(ids),
-            raw: RawRef::Span { block, start, len },
+            raw: RawRef::Shard(text, hash),
             file_idx,
         })
     }
@@ -154,19 +224,16 @@ impl Store {
         }
     }
 
-    /// Appends a block of record text read elsewhere, plain or compressed (with
-    /// `raw_arena::compress_text`); returns its index for [`Store::place_spanned`].
-    pub fn append_text_block(&mut self, block: TextBlock) -> u32 {
-        match block {
-            TextBlock::Plain(text) => self.raw.append_plain(text),
-            TextBlock::Compressed(bytes) => self.raw.append_compressed(bytes),
-        }
+    /// Appends a block of record text read elsewhere; returns its index for
+    /// [`Store::place_spanned`].
+    pub fn append_text_block(&mut self, text: String) -> u32 {
+        self.raw.append_block(text)
     }
 
-    /// Whether record text stored now would be kept compressed (within `margin` bytes of the
-    /// plain budget), so a reader elsewhere may as well compress it.
-    pub fn text_near_budget(&self, margin: usize) -> bool {
-        self.raw.near_budget(margin)
+    /// Whether record text offered now (and `margin` bytes more) would still be kept, so a
+    /// reader elsewhere should send it even when it is a slice of its file.
+    pub fn keeps_text(&self, margin: usize) -> bool {
+        self.raw.keeps_text(margin)
     }
 
     fn place_raw(&mut self, offer: &Offer<'_, '_>) -> Placement {
@@ -178,7 +245,15 @@ impl Store {
         if !record.event_id.is_empty() {
             (id_idx, first_with_it) = self.event_ids.intern_new(&record.event_id);
             if !first_with_it {
-                let (same, last) = self.same_id_events(id_idx, raw);
+                let (same, last) = match self.same_id_events(id_idx, raw, offer.file_idx) {
+                    Ok(found) => found,
+                    Err(Missing::NotLent) => {
+                        self.hold(offer);
+                        return Placement::Held;
+                    }
+                    // Text that cannot be had as loaded is not proven the same: kept apart.
+                    Err(Missing::Changed) => (None, self.last_with_id(id_idx)),
+                };
                 if let Some(event_idx) = same {
                     if let Some(count) = self.duplicates.get_mut(event_idx as usize) {
                         *count += 1;
@@ -201,22 +276,185 @@ impl Store {
     }
 
     /// Among the events with `eventID` id `id_idx`: the one with the same content as `raw`, if
-    /// any, and the last of them.
-    fn same_id_events(&self, id_idx: u32, raw: RawRef<'_>) -> (Option<u32>, Option<u32>) {
-        let offered = match raw {
-            RawRef::Text(text) => Cow::Borrowed(text),
-            RawRef::Span { block, start, len } => self.raw.text_at(block, start, len),
+    /// any, and the last of them; or why a comparison cannot be made now (text left in a file
+    /// that is not lent).
+    fn same_id_events(
+        &self,
+        id_idx: u32,
+        raw: RawRef<'_>,
+        file_idx: u32,
+    ) -> Result<(Option<u32>, Option<u32>), Missing> {
+        let (offered, offered_hash) = match raw {
+            RawRef::Text(text, _) => (Ok(text), text_hash(text)),
+            RawRef::Shard(ShardText::Block { block, start, len }, hash) => {
+                (Ok(self.raw.block_text(block, start, len)), hash)
+            }
+            RawRef::Shard(ShardText::InFile { at, len }, hash) => (
+                self.raw.lent_text(file_idx, at..at + u64::from(len), hash),
+                hash,
+            ),
         };
         let mut candidate = self.first_with_id.get(id_idx as usize).copied();
         let mut last = None;
+        let mut unknown = None;
         while let Some(event_idx) = candidate {
-            if same_content(&self.raw(event_idx), &offered) {
-                return (Some(event_idx), last);
+            let same = if self.raw.hash(event_idx) == offered_hash {
+                Ok(true)
+            } else {
+                match (self.text(event_idx), offered) {
+                    (Ok(kept), Ok(offered)) => Ok(same_content(kept, offered)),
+                    (Err(missing), _) | (_, Err(missing)) => Err(missing),
+                }
+            };
+            match same {
+                Ok(true) => return Ok((Some(event_idx), last)),
+                Ok(false) => {}
+                Err(missing) => unknown = unknown.or(Some(missing)),
             }
             last = Some(event_idx);
             candidate = self.next_with_id.get(&event_idx).copied();
         }
-        (None, last)
+        match unknown {
+            Some(missing) => Err(missing),
+            None => Ok((None, last)),
+        }
+    }
+
+    /// The last event with `eventID` id `id_idx`.
+    fn last_with_id(&self, id_idx: u32) -> Option<u32> {
+        let mut last = self.first_with_id.get(id_idx as usize).copied()?;
+        while let Some(&next) = self.next_with_id.get(&last) {
+            last = next;
+        }
+        Some(last)
+    }
+
+    /// Keeps an offered record aside until the text it must be compared with is lent.
+    fn hold(&mut self, offer: &Offer<'_, '_>) {
+        let Offer {
+            record,
+            ids,
+            raw,
+            file_idx,
+        } = *offer;
+        let (values, error_message) = if let Some(ids) = ids {
+            (*ids.values, ids.error_message)
+        } else {
+            let mut values = [0; Field::COUNT];
+            for (slot, (value, dictionary)) in values
+                .iter_mut()
+                .zip(record.values.iter().zip(&mut self.dictionaries))
+            {
+                *slot = dictionary.intern(value);
+            }
+            (values, self.error_messages.intern(&record.error_message))
+        };
+        self.held.push(Held {
+            time: record.time,
+            read_only: record.read_only,
+            event_id: record.event_id.to_string(),
+            values,
+            error_message,
+            resource_arns: record
+                .resource_arns
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            text: match raw {
+                RawRef::Text(text, at) => HeldText::Own(text.to_owned(), at),
+                RawRef::Shard(text, hash) => HeldText::Shard(text, hash),
+            },
+            file_idx,
+        });
+    }
+
+    /// How many offered records are held (see [`Store::settle_held`]).
+    pub fn n_held(&self) -> usize {
+        self.held.len()
+    }
+
+    /// The text, left in files, that held records must be compared with and that is not lent
+    /// now: (file, range of its decoded text), each once. `reread` says how a file is read.
+    pub fn held_reads(&self, reread: impl Fn(u32) -> Option<Reread>) -> Vec<FileRead> {
+        let mut wanted: Vec<(u32, Range<u64>)> = Vec::new();
+        for held in &self.held {
+            if let HeldText::Shard(ShardText::InFile { at, len }, _) = held.text {
+                wanted.push((held.file_idx, at..at + u64::from(len)));
+            }
+            let id_idx = self.event_ids.lookup(&held.event_id).unwrap_or_default();
+            let mut candidate = self.first_with_id.get(id_idx as usize).copied();
+            while let Some(event_idx) = candidate {
+                if let Some(range) = self.raw.in_file(event_idx) {
+                    wanted.push((self.file_idx(event_idx), range));
+                }
+                candidate = self.next_with_id.get(&event_idx).copied();
+            }
+        }
+        file_reads(
+            wanted,
+            |file_idx, range| self.raw.is_lent(file_idx, range),
+            reread,
+        )
+    }
+
+    /// Places the held records whose comparison can be made now (their text and their
+    /// copies' is at hand), in the order they were offered; with `force`, every held record,
+    /// a record whose comparison still cannot be made being kept as a conflict (not proven
+    /// the same). Returns each placed record's file, placement and time.
+    pub fn settle_held(&mut self, force: bool) -> Vec<(u32, Placement, Option<Millis>)> {
+        let mut placed = Vec::new();
+        for held in std::mem::take(&mut self.held) {
+            let record = Normalized {
+                time: held.time,
+                time_source: crate::analytics::ingest::normalize::TimeSource::EventTime,
+                event_id: Cow::Borrowed(held.event_id.as_str()),
+                values: Default::default(),
+                error_message: Cow::Borrowed(""),
+                read_only: held.read_only,
+                resource_arns: held
+                    .resource_arns
+                    .iter()
+                    .map(|arn| Cow::Borrowed(arn.as_str()))
+                    .collect(),
+            };
+            let ids = ValueIds {
+                values: &held.values,
+                error_message: held.error_message,
+            };
+            let raw = match &held.text {
+                HeldText::Own(text, at) => RawRef::Text(text, *at),
+                HeldText::Shard(text, hash) => RawRef::Shard(*text, *hash),
+            };
+            let offer = Offer {
+                record: &record,
+                ids: Some(ids),
+                raw,
+                file_idx: held.file_idx,
+            };
+            let id_idx = self.event_ids.lookup(&held.event_id).unwrap_or_default();
+            let placement = match self.same_id_events(id_idx, raw, held.file_idx) {
+                Err(Missing::NotLent) if !force => {
+                    self.hold(&offer);
+                    continue;
+                }
+                // Forced: kept apart, as not proven the same.
+                Err(Missing::NotLent) => self.place_apart(&offer, id_idx),
+                _ => self.place_raw(&offer),
+            };
+            placed.push((held.file_idx, placement, held.time));
+        }
+        placed
+    }
+
+    /// Stores an offered record as a conflict of the events with `eventID` id `id_idx`.
+    fn place_apart(&mut self, offer: &Offer<'_, '_>, id_idx: u32) -> Placement {
+        self.changes += 1;
+        self.unsettled.push(id_idx);
+        if let Some(last) = self.last_with_id(id_idx) {
+            self.next_with_id.insert(last, self.time.len() as u32);
+        }
+        self.push(offer, true, id_idx, false);
+        Placement::Conflict
     }
 
     /// Stores the offered record, `id_idx` being its `eventID`'s id (interned already), and
@@ -256,8 +494,13 @@ impl Store {
         }
         self.resource_end.push(self.resource_ids.len() as u32);
         match raw {
-            RawRef::Text(text) => self.raw.push(text),
-            RawRef::Span { block, start, len } => self.raw.push_span(block, start, len),
+            RawRef::Text(text, at) => self.raw.push(text, at),
+            RawRef::Shard(ShardText::Block { block, start, len }, hash) => {
+                self.raw.push_span(block, start, len, hash);
+            }
+            RawRef::Shard(ShardText::InFile { at, len }, hash) => {
+                self.raw.push_in_file(at, len, hash);
+            }
         }
     }
 
@@ -422,7 +665,7 @@ impl Store {
     }
 
     /// Decides which event of each `eventID` with several contents is the one not flagged: the
-    /// earliest, ties broken by the record text. So the flags do not depend on the order files
+    /// earliest, ties broken by the text's hash. So the flags do not depend on the order files
     /// arrive in (a worker pool delivers them in any order); only that order's first copy of
     /// identical content is kept.
     fn settle_conflicts(&mut self) {
@@ -440,7 +683,7 @@ impl Store {
                 let time = |event_idx: u32| self.time.get(event_idx as usize).copied();
                 time(a)
                     .cmp(&time(b))
-                    .then_with(|| self.raw(a).cmp(&self.raw(b)))
+                    .then_with(|| self.raw.hash(a).cmp(&self.raw.hash(b)))
             });
             for event_idx in members {
                 if let Some(flag) = self.conflict.get_mut(event_idx as usize) {
@@ -451,7 +694,7 @@ impl Store {
     }
 
     /// Whether an event shares its `eventID` with an event of different content that is
-    /// earlier (or, at the same time, has the smaller record text); set at commit.
+    /// earlier (or, at the same time, has the smaller text hash); set at commit.
     pub fn is_conflict(&self, event_idx: u32) -> bool {
         self.conflict
             .get(event_idx as usize)
@@ -491,25 +734,92 @@ impl Store {
             .map(|&id| self.resource_arns.text(id))
     }
 
-    /// The record's JSON text as it was read.
-    pub fn raw(&self, event_idx: u32) -> Cow<'_, str> {
-        self.raw.get(event_idx)
+    /// The record's JSON text as it was read: kept, or lent from its file.
+    pub fn text(&self, event_idx: u32) -> Result<&str, Missing> {
+        self.raw.text(event_idx, self.file_idx(event_idx))
     }
 
-    /// The text of events `first..end`, packed (see [`crate::analytics::raw_arena::RawArena::pack`]).
-    pub fn pack_raw(&self, first: u32, end: u32) -> Vec<u8> {
-        self.raw.pack(first, end)
+    /// The reads of files that the text of `events` needs and that are not lent now, one per
+    /// file and run of its text. `reread` says how a file is read.
+    pub fn text_reads(
+        &self,
+        events: impl IntoIterator<Item = u32>,
+        reread: impl Fn(u32) -> Option<Reread>,
+    ) -> Vec<FileRead> {
+        let wanted = events
+            .into_iter()
+            .filter_map(|event_idx| Some((self.file_idx(event_idx), self.raw.in_file(event_idx)?)));
+        file_reads(
+            wanted,
+            |file_idx, range| self.raw.is_lent(file_idx, range),
+            reread,
+        )
     }
 
-    /// Sets how much record text is kept plain before the oldest is compressed.
-    pub fn set_raw_plain_budget(&mut self, bytes: usize) {
-        self.raw.set_plain_budget(bytes);
+    /// Lends the decoded text of a range of file `file_idx`, read again (see [`RawArena::lend`]).
+    pub fn lend(&mut self, file_idx: u32, start: u64, bytes: Vec<u8>) {
+        self.raw.lend(file_idx, start, bytes);
     }
 
-    /// Bytes held by the records' text.
+    /// The text of events `first..end`, packed, and the reads of files it needs (see
+    /// [`RawArena::pack`]).
+    pub fn pack_raw(
+        &self,
+        first: u32,
+        end: u32,
+        reread: impl Fn(u32) -> Option<Reread>,
+    ) -> (Vec<u8>, Vec<FileRead>) {
+        self.raw
+            .pack(first, end, |event_idx| self.file_idx(event_idx), reread)
+    }
+
+    /// Sets how much record text is kept before text that is a slice of its file is left there.
+    pub fn set_resident_budget(&mut self, bytes: usize) {
+        self.raw.set_resident_budget(bytes);
+    }
+
+    /// Bytes held by the records' text and places.
     pub fn raw_memory_bytes(&self) -> usize {
         self.raw.memory_bytes()
     }
+
+    /// Bytes of text kept, and how many events' text was left in their files.
+    pub fn text_figures(&self) -> (usize, u32) {
+        let in_files = (0..self.len() as u32)
+            .filter(|&event_idx| self.raw.in_file(event_idx).is_some())
+            .count();
+        (self.raw.resident_bytes(), in_files as u32)
+    }
+}
+
+/// The reads that cover `wanted` (file, range of decoded text) and are not `lent` already:
+/// per file, one read from the first range wanted to the last.
+fn file_reads(
+    wanted: impl IntoIterator<Item = (u32, Range<u64>)>,
+    lent: impl Fn(u32, &Range<u64>) -> bool,
+    reread: impl Fn(u32) -> Option<Reread>,
+) -> Vec<FileRead> {
+    let mut reads: Vec<FileRead> = Vec::new();
+    for (file_idx, range) in wanted {
+        if lent(file_idx, &range) {
+            continue;
+        }
+        let Some(how) = reread(file_idx) else {
+            continue;
+        };
+        match reads.iter_mut().find(|read| read.file_idx == file_idx) {
+            Some(read) => {
+                read.decoded.start = read.decoded.start.min(range.start);
+                read.decoded.end = read.decoded.end.max(range.end);
+            }
+            None => reads.push(FileRead {
+                file_idx,
+                how,
+                decoded: range,
+            }),
+        }
+    }
+    reads
 }
 
 /// Whether two record texts hold the same JSON content, whatever their key order or spacing.
@@ -536,7 +846,7 @@ mod tests {
     fn offer(store: &mut Store, text: &str) -> Placement {
         let raw: Box<RawValue> = serde_json::from_str(text).unwrap();
         let record = normalize(&raw).unwrap();
-        store.place(&record, raw.get(), 0)
+        store.place(&record, raw.get(), 0, None)
     }
 
     #[test]
@@ -576,7 +886,7 @@ mod tests {
             store.commit();
             let mut names: Vec<String> = (0..3)
                 .filter(|&event_idx| store.is_conflict(event_idx))
-                .map(|event_idx| store.raw(event_idx).into_owned())
+                .map(|event_idx| store.text(event_idx).unwrap().to_owned())
                 .collect();
             names.sort();
             flagged.push(names);

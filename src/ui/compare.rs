@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::ui::format;
+use crate::ui::lending::lend_for;
 use crate::ui::state::use_app_state;
 
 /// The comparison, over the page while open.
@@ -11,8 +12,16 @@ use crate::ui::state::use_app_state;
 pub fn ComparePanel() -> impl IntoView {
     let state = use_app_state();
     let only_differences = RwSignal::new(false);
+    let lending = lend_for(state, move || {
+        if state.compare_open.get() {
+            state.compare.get()
+        } else {
+            Vec::new()
+        }
+    });
     let comparison = Memo::new(move |_| {
         state.revision.track();
+        lending.lent.track();
         state.compare.with(|picked| state.engine.compare(picked))
     });
     let close = move || state.compare_open.set(false);

@@ -1,18 +1,30 @@
 //! The only seam between the UI and the analytics: a handle to the [`Dataset`] with plain calls
 //! that return view-models. When ingest moves to workers, this file changes and the components
 //! do not.
+//!
+//! It also keeps the `File` each file report was read from, for the records' text the dataset
+//! leaves in its files past its budget: [`Engine::lend_texts`] reads what a view needs again.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::File;
 
 use crate::analytics::{
-    Comparison, Dashboard, Dataset, EventDetail, ExportFormat, FacetField, FacetValues, FileReport,
-    JsonLine, Ledger, Millis, Query, Related, Selection, Sort, TableRow,
+    Comparison, Dashboard, Dataset, EventDetail, ExportFormat, FacetField, FacetValues, FileRead,
+    FileReport, IndexJob, JsonLine, Ledger, Millis, Query, Related, Selection, Sort, TableRow,
 };
+
+/// The most text an export part reads again from files at once: half of what the dataset keeps
+/// lent, so one part's loans never push each other out.
+const EXPORT_LENT_BYTES: u64 = (crate::analytics::LENT_BUDGET / 2) as u64;
 
 /// A `Copy` handle to the dataset, owned by the app's reactive owner.
 #[derive(Clone, Copy)]
 pub struct Engine {
     dataset: StoredValue<Dataset, LocalStorage>,
+    /// The `File` of each file report, by index, when it was read from one.
+    handles: StoredValue<Vec<Option<File>>, LocalStorage>,
     /// Changes whenever the dataset is replaced, so work begun on the old one is not applied.
     generation: StoredValue<u32, LocalStorage>,
 }
@@ -21,20 +33,103 @@ impl Engine {
     /// An engine over an empty dataset.
     pub fn new() -> Self {
         Self {
-            dataset: StoredValue::new_local(Dataset::default()),
+            dataset: StoredValue::new_local(fresh_dataset()),
+            handles: StoredValue::new_local(Vec::new()),
             generation: StoredValue::new_local(0),
         }
     }
 
-    /// Reads one file; returns the events it added and its status.
-    pub fn ingest(&self, path: &str, bytes: &[u8]) -> u64 {
+    /// Notes the `File` of each file report added since the last call, found among
+    /// `candidates` (path, file) by its path, in order; a report none matches (an archive's
+    /// entry, a file the browser refused) has none.
+    fn note_handles(&self, candidates: &[(&str, &File)]) {
+        let n_reports = self.dataset.with_value(|dataset| dataset.files().len());
+        let mut unused: Vec<(&str, &File)> = candidates.to_vec();
+        let new: Vec<Option<File>> = self.dataset.with_value(|dataset| {
+            let known = self.handles.with_value(Vec::len);
+            dataset.files()[known.min(n_reports)..]
+                .iter()
+                .map(|report| {
+                    let at = unused.iter().position(|(path, _)| *path == report.path)?;
+                    Some(unused.remove(at).1.clone())
+                })
+                .collect()
+        });
+        self.handles.update_value(|handles| {
+            handles.truncate(n_reports);
+            handles.extend(new);
+        });
+    }
+
+    /// Reads again the text `reads` name from their files and lends it to the dataset; an
+    /// error names a file that could not be read (gone, or changed since it was loaded). Work
+    /// begun on a dataset since cleared is dropped.
+    pub async fn lend_texts(&self, reads: Vec<FileRead>) -> Result<(), String> {
+        let generation = self.generation();
+        for read in reads {
+            let handle = self
+                .handles
+                .with_value(|handles| handles.get(read.file_idx as usize).cloned().flatten());
+            let path = self.with_files(|files| {
+                files
+                    .get(read.file_idx as usize)
+                    .map(|file| file.path.clone())
+                    .unwrap_or_default()
+            });
+            let Some(file) = handle else {
+                return Err(format!("{path} is not at hand to read again"));
+            };
+            let bytes = read_bytes(&file, &read)
+                .await
+                .map_err(|why| format!("{path} could not be read again: {why}"))?;
+            if self.generation() != generation {
+                return Ok(());
+            }
+            self.dataset
+                .try_update_value(|dataset| dataset.lend_text(&read, &bytes))
+                .unwrap_or(Ok(()))?;
+        }
+        Ok(())
+    }
+
+    /// The reads of files the text of `events` needs and that are not lent now.
+    pub fn text_reads(&self, events: &[u32]) -> Vec<FileRead> {
         self.dataset
+            .with_value(|dataset| dataset.text_reads(events))
+    }
+
+    /// Places the records held for a comparison with text left in files, reading that text
+    /// again first; returns the events they added. Should a file not be read again, its
+    /// records are kept apart (as conflicts: not proven the same) and the reason logged.
+    pub async fn settle_held(&self) -> u64 {
+        let before = self.n_events();
+        loop {
+            let reads = self
+                .dataset
+                .with_value(|dataset| (dataset.n_held() > 0).then(|| dataset.held_reads()));
+            let Some(reads) = reads else { break };
+            let force = reads.is_empty()
+                || self.lend_texts(reads).await.is_err_and(|reason| {
+                    leptos::logging::warn!("{reason}");
+                    true
+                });
+            self.dataset
+                .update_value(|dataset| dataset.settle_held(force));
+        }
+        (self.n_events() - before) as u64
+    }
+    /// Reads one file held in memory (the demo); returns the events it added.
+    pub fn ingest(&self, path: &str, bytes: &[u8]) -> u64 {
+        let added = self
+            .dataset
             .try_update_value(|dataset| {
                 let before = dataset.n_events();
-                dataset.ingest_file(path, bytes);
+                dataset.ingest_bytes_once(path, bytes);
                 (dataset.n_events() - before) as u64
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        self.note_handles(&[]);
+        added
     }
 
     /// Starts reading a file whose bytes arrive in chunks.
@@ -54,9 +149,11 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    /// Ends the file begun, early when `interrupted` gives why; returns the events it added.
-    pub fn end_file(&self, interrupted: Option<&str>) -> u64 {
-        self.dataset
+    /// Ends the file begun (read from `file`, listed as `path`), early when `interrupted`
+    /// gives why; returns the events it added.
+    pub fn end_file(&self, path: &str, file: &File, interrupted: Option<&str>) -> u64 {
+        let added = self
+            .dataset
             .try_update_value(|dataset| {
                 let before = dataset.n_events();
                 match interrupted {
@@ -65,31 +162,49 @@ impl Engine {
                 };
                 (dataset.n_events() - before) as u64
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        self.note_handles(&[(path, file)]);
+        added
     }
 
-    /// Adds the files a pool worker read (their shard, listed as `(path, size)`); returns the
-    /// events they added. A shard that cannot be read lists each of its files as rejected,
-    /// saying so.
-    pub fn absorb_shard(&self, files: &[(&str, u64)], shard: &[u8]) -> u64 {
-        self.dataset
+    /// Adds the files a pool worker read (their shard, listed as `(path, size, file)`); returns
+    /// the events they added. A shard that cannot be read lists each of its files as
+    /// rejected, saying so.
+    pub fn absorb_shard(&self, files: &[(&str, u64, &File)], shard: &[u8]) -> u64 {
+        let added = self
+            .dataset
             .try_update_value(|dataset| {
                 let before = dataset.n_events();
                 if let Err(reason) = dataset.absorb_shard(shard) {
                     let reason =
                         format!("the background reader's result could not be used: {reason}");
-                    for &(path, size_bytes) in files {
+                    for &(path, size_bytes, _) in files {
                         dataset.reject_file(path, size_bytes, &reason);
                     }
                 }
                 (dataset.n_events() - before) as u64
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let candidates: Vec<(&str, &File)> =
+            files.iter().map(|&(path, _, file)| (path, file)).collect();
+        self.note_handles(&candidates);
+        added
     }
 
-    /// Whether record text added now would be kept compressed, so workers should compress it.
-    pub fn wants_compressed_text(&self) -> bool {
-        self.dataset.with_value(Dataset::wants_compressed_text)
+    /// Whether record text added now would still be kept, so workers should send it even when
+    /// it is a slice of its file.
+    pub fn keeps_text(&self) -> bool {
+        self.dataset.with_value(Dataset::keeps_text)
+    }
+
+    /// Bytes of records' text kept, and events whose text is left in their files.
+    pub fn text_figures(&self) -> (usize, u32) {
+        self.dataset.with_value(Dataset::text_figures)
+    }
+
+    /// How many records wait for a comparison with text left in files.
+    pub fn n_held(&self) -> usize {
+        self.dataset.with_value(Dataset::n_held)
     }
 
     /// The number of events kept.
@@ -102,6 +217,7 @@ impl Engine {
         self.dataset.update_value(|dataset| {
             dataset.reject_file(path, size_bytes, reason);
         });
+        self.note_handles(&[]);
     }
 
     /// Lists a file as not read (loading stopped before it), with the reason.
@@ -109,6 +225,7 @@ impl Engine {
         self.dataset.update_value(|dataset| {
             dataset.skip_file(path, size_bytes, reason);
         });
+        self.note_handles(&[]);
     }
 
     /// Makes room for about `events` more events (see `Dataset::reserve_ahead`).
@@ -127,9 +244,10 @@ impl Engine {
         self.generation.update_value(|generation| *generation += 1);
         self.dataset.update_value(|dataset| {
             let limit = dataset.decoded_size_limit();
-            *dataset = Dataset::default();
+            *dataset = fresh_dataset();
             dataset.set_decoded_size_limit(limit);
         });
+        self.handles.update_value(Vec::clear);
     }
 
     /// The per-file decompressed size limit, in bytes.
@@ -149,7 +267,19 @@ impl Engine {
         self.dataset.with_value(|dataset| dataset.select(query))
     }
 
-    /// Adds up to `max_events` events to the field index; returns (indexed, total).
+    /// The reads of files that indexing the next `max_events` events on the page needs.
+    pub fn index_reads(&self, max_events: usize) -> Vec<FileRead> {
+        self.dataset
+            .with_value(|dataset| dataset.index_reads(max_events))
+    }
+
+    /// How many events not yet indexed have their text in a file not lent now.
+    pub fn n_unsearchable(&self) -> u32 {
+        self.dataset.with_value(Dataset::n_unsearchable)
+    }
+
+    /// Adds up to `max_events` events to the field index (stopping at text in a file not lent
+    /// now: see [`Engine::index_reads`]); returns (indexed, total).
     pub fn index_some(&self, max_events: usize) -> (u32, u32) {
         self.dataset
             .try_update_value(|dataset| {
@@ -164,12 +294,20 @@ impl Engine {
         self.generation.get_value()
     }
 
-    /// The text of up to `max_events` events from `first` on, packed for a worker to index, and
-    /// how many events it holds.
-    pub fn index_job(&self, first: u32, max_events: usize) -> Option<(u32, Vec<u8>)> {
-        self.dataset
+    /// The text of up to `max_events` events from `first` on, packed for a worker to index, the
+    /// `File`s and ranges it reads (see [`IndexJob`]), and how many events it holds.
+    pub fn index_job(&self, first: u32, max_events: usize) -> Option<(IndexJob, Vec<File>)> {
+        let job = self
+            .dataset
             .try_with_value(|dataset| dataset.index_job(first, max_events))
-            .flatten()
+            .flatten()?;
+        let files = self.handles.with_value(|handles| {
+            job.reads
+                .iter()
+                .map(|read| handles.get(read.file_idx as usize).cloned().flatten())
+                .collect::<Option<Vec<File>>>()
+        })?;
+        Some((job, files))
     }
 
     /// Merges an index part a worker made; returns (indexed, total), or why it was refused.
@@ -236,17 +374,37 @@ impl Engine {
             .with_value(|dataset| dataset.compare(event_idxs))
     }
 
-    /// A part of an export document.
-    pub fn export_part(
+    /// A part of an export document of up to `count` events from `start` on, and how many it
+    /// holds: fewer when the records' text it needs from their files would not be lent at once
+    /// (that text is read again first). An error names a file that could not be read.
+    pub async fn export_part(
         &self,
         ordered: &Selection,
         format: ExportFormat,
         columns: &[String],
         start: usize,
         count: usize,
-    ) -> String {
-        self.dataset
-            .with_value(|dataset| dataset.export_part(ordered, format, columns, start, count))
+    ) -> Result<(String, usize), String> {
+        let mut count = count.max(1);
+        let reads = loop {
+            let reads = self
+                .dataset
+                .with_value(|dataset| dataset.export_reads(ordered, format, start, count));
+            let wanted: u64 = reads
+                .iter()
+                .map(|read| read.decoded.end - read.decoded.start)
+                .sum();
+            if count == 1 || wanted <= EXPORT_LENT_BYTES {
+                break reads;
+            }
+            count /= 2;
+        };
+        self.lend_texts(reads).await?;
+        let part = self
+            .dataset
+            .try_with_value(|dataset| dataset.export_part(ordered, format, columns, start, count))
+            .unwrap_or_else(|| Err("everything was cleared".to_owned()))?;
+        Ok((part, count))
     }
 
     /// The first and last event time over everything loaded.
@@ -287,6 +445,35 @@ impl Engine {
     pub fn ledger(&self) -> Ledger {
         self.dataset.with_value(Dataset::ledger)
     }
+}
+
+/// An empty dataset, keeping as much record text as `?text-budget=MB` in the page's address
+/// says (by default 256 MB; past it, text that is a slice of its file is left there).
+fn fresh_dataset() -> Dataset {
+    let mut dataset = Dataset::default();
+    if let Some(megabytes) =
+        crate::ui::address_parameter("text-budget").and_then(|value| value.parse::<usize>().ok())
+    {
+        dataset.set_resident_text_budget(megabytes << 20);
+    }
+    dataset
+}
+
+/// The bytes of `file` a read names (the whole file, or a range of it).
+async fn read_bytes(file: &File, read: &FileRead) -> Result<Vec<u8>, String> {
+    let blob: web_sys::Blob = match read.bytes() {
+        None => file.clone().into(),
+        Some(range) => file
+            .slice_with_f64_and_f64(range.start as f64, range.end as f64)
+            .map_err(|error| crate::ui::pool::describe(&error))?,
+    };
+    let buffer = JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|error| crate::ui::pool::describe(&error))?;
+    let buffer: js_sys::ArrayBuffer = buffer
+        .dyn_into()
+        .map_err(|_| "the browser gave no bytes".to_owned())?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 impl Default for Engine {

@@ -7,14 +7,17 @@ use leptos::prelude::*;
 use crate::analytics::{JsonLine, PathFilter, Query, MAX_COMPARED};
 use crate::ui::filters::{apply_path_click, pivot_to};
 use crate::ui::format;
+use crate::ui::lending::lend_for;
 use crate::ui::state::{use_app_state, AppState};
 
 /// The panel; empty until a row is clicked.
 #[component]
 pub fn EventDetail() -> impl IntoView {
     let state = use_app_state();
+    let lending = lend_for(state, move || state.open_event.get().into_iter().collect());
     let detail = Memo::new(move |_| {
         state.revision.track();
+        lending.lent.track();
         state.open_event.get().and_then(|event_idx| {
             Some((
                 state.engine.event_detail(event_idx)?,
@@ -72,6 +75,9 @@ pub fn EventDetail() -> impl IntoView {
                         </p>
                         {detail.time_note.clone().map(|note| view! { <p class="tv-detail__note tv-warning" data-testid="event-time-note">{note}</p> })}
                         {detail.source_note.clone().map(|note| view! { <p class="tv-detail__note tv-warning" data-testid="event-source-note">{note}</p> })}
+                        {detail.text_note.clone().map(|note| view! {
+                            <p class="tv-detail__note" data-testid="event-text-note">{move || lending.problem.get().unwrap_or_else(|| note.clone())}</p>
+                        })}
                         {(!related.is_empty()).then(|| view! {
                             <div class="tv-detail__related" data-testid="related">
                                 <span class="tv-detail__label">"Related"</span>

@@ -17,6 +17,7 @@ const PART_EVENTS: usize = 20_000;
 pub fn ExportMenu() -> impl IntoView {
     let state = use_app_state();
     let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
     view! {
         <div class="tv-export" role="group" aria-label="Export the selection">
             <span class="tv-export__label">"Export"</span>
@@ -26,18 +27,25 @@ pub fn ExportMenu() -> impl IntoView {
                     title=move || format!("Save the {} selected events as {}", state.selection.with(Selection::len), format.label())
                     on:click=move |_| {
                         busy.set(true);
+                        problem.set(None);
                         spawn_local(async move {
-                            save(state, format).await;
+                            problem.set(save(state, format).await.err());
                             busy.set(false);
                         });
                     }>{format.label()}</button>
             }).collect_view()}
+            {move || problem.get().map(|problem| view! {
+                <span class="tv-export__problem" role="alert" data-testid="export-problem">
+                    {format!("Export stopped: {problem}")}
+                </span>
+            })}
         </div>
     }
 }
 
-/// Builds the file part by part and hands it to the browser.
-async fn save(state: AppState, format: ExportFormat) {
+/// Builds the file part by part and hands it to the browser; an error says why it stopped (a
+/// file whose records' text could not be read again).
+async fn save(state: AppState, format: ExportFormat) -> Result<(), String> {
     let ordered = state.ordered.get_untracked();
     let columns = state.columns.get_untracked();
     let range = state
@@ -52,11 +60,12 @@ async fn save(state: AppState, format: ExportFormat) {
     let parts = js_sys::Array::new();
     let mut start = 0;
     loop {
-        let part = state
+        let (part, count) = state
             .engine
-            .export_part(&ordered, format, &columns, start, PART_EVENTS);
+            .export_part(&ordered, format, &columns, start, PART_EVENTS)
+            .await?;
         parts.push(&wasm_bindgen::JsValue::from_str(&part));
-        start += PART_EVENTS;
+        start += count;
         if start >= ordered.len() {
             break;
         }
@@ -64,12 +73,10 @@ async fn save(state: AppState, format: ExportFormat) {
     }
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(format.media_type());
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
+    let describe = |error| crate::ui::pool::describe(&error);
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(describe)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(describe)?;
     let anchor = web_sys::window()
         .and_then(|window| window.document())
         .and_then(|document| document.create_element("a").ok())
@@ -82,4 +89,5 @@ async fn save(state: AppState, format: ExportFormat) {
     // The browser has taken the file once the click is handled; the URL can go a moment later.
     TimeoutFuture::new(1_000).await;
     let _revoked = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }

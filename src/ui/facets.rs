@@ -31,7 +31,13 @@ pub fn Facets() -> impl IntoView {
     let meta = move || {
         let (indexed, total) = state.index_progress.get();
         let n_fields = state.facet_fields.with(Vec::len);
-        if indexed < total && state.index_stopped.get() {
+        if let Some(problem) = state.index_problem.get() {
+            format!(
+                "{} of {} events indexed: stopped, {problem}",
+                format::count(u64::from(indexed)),
+                format::count(u64::from(total))
+            )
+        } else if indexed < total && state.index_stopped.get() {
             format!(
                 "{} of {} events indexed: memory budget reached; counts cover those",
                 format::count(u64::from(indexed)),

@@ -23,6 +23,7 @@ pub fn Header() -> impl IntoView {
         state.open_event.set(None);
         state.compare.set(Vec::new());
         state.index_stopped.set(false);
+        state.index_problem.set(None);
         state.compare_open.set(false);
         state.progress.set(Progress::default());
         state.last_load.set(None);
@@ -160,6 +161,9 @@ fn ProgressBar() -> impl IntoView {
                             data-memory=last.memory_bytes
                             data-worker-ms=format!("{:.1}", last.worker_ms)
                             data-absorb-ms=format!("{:.1}", last.absorb_ms)
+                            data-text-kept=last.text.0
+                            data-text-in-files=last.text.1
+                            data-heap=last.heap_bytes
                         ></span>
                     }
                 })

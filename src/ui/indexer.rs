@@ -1,9 +1,11 @@
 //! Builds the field index (facets, query text, path filters) in the background once a batch
 //! has loaded, so the page stays responsive and queries are answered meanwhile (events not yet
-//! indexed are read one by one). With pool workers, the workers index jobs of records' text the
-//! page sends them and the page merges the parts they return, in order, a few milliseconds at a
-//! time; without workers (or should a part be refused) the page indexes in slices of about
-//! 12 ms itself. It stops at a memory budget rather than risk the tab.
+//! indexed are read one by one, those whose text is in their files once it is indexed: the
+//! selection is computed again as indexing goes on). With pool workers, the workers index jobs
+//! of records' text the page sends them (reading again the text left in files) and the page
+//! merges the parts they return, in order, a few milliseconds at a time; without workers (or
+//! should a part be refused) the page indexes in slices of about 12 ms itself, reading files
+//! again as it goes. It stops at a memory budget rather than risk the tab.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -32,7 +34,11 @@ pub fn keep_indexed(state: AppState, queue: LoadQueue) {
     let running = StoredValue::new(false);
     Effect::new(move |_| {
         state.revision.track();
-        if loading(state) || running.get_value() || state.index_stopped.get_untracked() {
+        if loading(state)
+            || running.get_value()
+            || state.index_stopped.get_untracked()
+            || state.index_problem.with_untracked(Option::is_some)
+        {
             return;
         }
         running.set_value(true);
@@ -47,6 +53,7 @@ pub fn keep_indexed(state: AppState, queue: LoadQueue) {
             {
                 let page = crate::ui::pool::wasm_memory_bytes();
                 state.memory.update(|memory| memory.0 = page);
+                state.heap.set(crate::ui::heap::in_use_bytes());
             }
             running.set_value(false);
         });
@@ -71,17 +78,49 @@ fn over_budget(state: AppState) -> bool {
     over
 }
 
-/// Indexes on the page in slices until done, over budget, or a batch starts loading.
+/// How often, at most, queries waiting for events still being indexed are answered again.
+const ANSWER_AGAIN_MS: f64 = 1_000.0;
+
+/// Notes indexing progress; queries that had to leave out events whose text is in their files
+/// are answered again when indexing is done and at most every [`ANSWER_AGAIN_MS`] before.
+fn progressed(state: AppState, progress: (u32, u32), last_answer: &mut f64) {
+    state.index_progress.set(progress);
+    let done = progress.0 >= progress.1;
+    if done || now_ms() - *last_answer > ANSWER_AGAIN_MS {
+        *last_answer = now_ms();
+        if state
+            .selection
+            .with_untracked(|selection| selection.unsearched() > 0)
+        {
+            state.index_epoch.update(|epoch| *epoch += 1);
+        }
+    }
+}
+
+/// Indexes on the page in slices until done, over budget, or a batch starts loading; text left
+/// in files is read again a stretch of events ahead.
 async fn index_on_page(state: AppState) {
+    let generation = state.engine.generation();
     let mut slice = 500usize;
+    let mut last_answer = now_ms();
     loop {
         if over_budget(state) {
             break;
         }
+        let reads = state.engine.index_reads(slice.max(5_000));
+        if !reads.is_empty() {
+            if let Err(reason) = state.engine.lend_texts(reads).await {
+                state.index_problem.set(Some(reason));
+                break;
+            }
+            if state.engine.generation() != generation {
+                break;
+            }
+        }
         let started = now_ms();
         let (indexed, total) = state.engine.index_some(slice);
         state.indexed_by.set("page");
-        state.index_progress.set((indexed, total));
+        progressed(state, (indexed, total), &mut last_answer);
         if indexed >= total {
             break;
         }
@@ -110,17 +149,18 @@ async fn index_in_workers(state: AppState, lanes: &[Rc<Lane>]) -> bool {
     let (mut next, _) = state.engine.index_some(0);
     let mut in_flight: VecDeque<Part> = VecDeque::new();
     let mut turn = 0usize;
+    let mut last_answer = now_ms();
     loop {
         while in_flight.len() < JOBS_PER_WORKER * lanes.len() {
-            let Some((events, job)) = state.engine.index_job(next, job_events) else {
+            let Some((job, files)) = state.engine.index_job(next, job_events) else {
                 break;
             };
             let Some(lane) = lanes.get(turn % lanes.len()) else {
                 break;
             };
-            next = next.saturating_add(events);
+            next = next.saturating_add(job.events);
             turn += 1;
-            in_flight.push_back((events as usize, Box::pin(lane.index(&job))));
+            in_flight.push_back((job.events as usize, Box::pin(lane.index(&job, &files))));
         }
         let Some((events, part)) = in_flight.pop_front() else {
             return true;
@@ -133,7 +173,7 @@ async fn index_in_workers(state: AppState, lanes: &[Rc<Lane>]) -> bool {
         match part.and_then(|part| state.engine.merge_index_part(&part)) {
             Ok(progress) => {
                 state.indexed_by.set("workers");
-                state.index_progress.set(progress);
+                progressed(state, progress, &mut last_answer);
             }
             Err(reason) => {
                 leptos::logging::warn!("indexing on the page instead: {reason}");

@@ -253,7 +253,7 @@ fn LoadFacts() -> impl IntoView {
             view! {
                 <span class="tv-card__meta tv-report__facts" data-testid="load-facts" data-workers=last.workers>
                     {readers}" · "
-                    <span data-testid="memory" data-value=memory
+                    <span data-testid="memory" data-value=memory data-heap=move || state.heap.get()
                         title="WebAssembly memory of the page and its workers, as of the last load or the end of indexing">
                         {move || format!("{} in memory", format::bytes(memory() as u64))}
                     </span>

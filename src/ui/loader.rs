@@ -383,6 +383,7 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         .update(|progress| progress.state = LoadState::Done);
     let memory = (pool::wasm_memory_bytes(), pool.memory_bytes());
     state.memory.set(memory);
+    state.heap.set(heap::in_use_bytes());
     state.last_load.set(Some(LoadSummary {
         elapsed_ms,
         events: pace.events.get(),
@@ -397,6 +398,8 @@ async fn run(state: AppState, queue: LoadQueue, started: f64) {
         pool_problem: pool.problem(),
         stopped: pace.stopped.borrow().clone(),
         not_read: pace.not_read.get(),
+        text: state.engine.text_figures(),
+        heap_bytes: heap::in_use_bytes(),
     }));
 }
 
@@ -509,38 +512,38 @@ fn take_batch(queue: LoadQueue, first: Handed, n_lanes: usize) -> Vec<Handed> {
 async fn read_by_worker(pace: &Pace, worker: &Lane, batch: Vec<Handed>) -> (u64, u64, u64) {
     let engine = pace.state.engine;
     let limit = engine.decoded_size_limit();
-    let compress = engine.wants_compressed_text();
+    let keep_text = engine.keeps_text();
     let read = match batch.as_slice() {
-        [(file, path, _)] => worker.read(file, path, limit, compress).await,
-        _ => worker.read_batch(&batch, limit, compress).await,
+        [(file, path, _)] => worker.read(file, path, limit, keep_text).await,
+        _ => worker.read_batch(&batch, limit, keep_text).await,
     };
     pace.file_read();
     let learned = read.as_ref().map_or(&[][..], |(_, sizes)| sizes.as_slice());
     let (mut n_learned, mut bytes_learned) = (0, 0);
-    let files: Vec<(&str, u64)> = batch
+    let files: Vec<(&str, u64, &File)> = batch
         .iter()
         .enumerate()
-        .map(|(index, (_, path, size))| {
+        .map(|(index, (file, path, size))| {
             let size = size.unwrap_or_else(|| {
                 let size = learned.get(index).copied().unwrap_or(0);
                 n_learned += 1;
                 bytes_learned += size;
                 size
             });
-            (path.as_str(), size)
+            (path.as_str(), size, file)
         })
         .collect();
     count_sizes(pace.state, n_learned, bytes_learned);
-    let bytes = files.iter().map(|&(_, size)| size).sum();
+    let bytes = files.iter().map(|&(_, size, _)| size).sum();
     // Absorbing is what grows the page: the budget is checked again once the worker is done.
     if let Some(reason) = pace.over_budget() {
-        for &(path, size) in &files {
+        for &(path, size, _) in &files {
             pace.skip(path, size, &reason).await;
         }
         return (0, 0, 0);
     }
     pace.claim_page().await;
-    let added = match read {
+    let mut added = match read {
         Ok((shard, _)) => {
             let started = now_ms();
             let added = engine.absorb_shard(&files, &shard);
@@ -550,12 +553,13 @@ async fn read_by_worker(pace: &Pace, worker: &Lane, batch: Vec<Handed>) -> (u64,
         }
         Err(reason) => {
             let reason = format!("the background reader failed on this file: {reason}");
-            for &(path, size) in &files {
+            for &(path, size, _) in &files {
                 engine.reject(path, size, &reason);
             }
             0
         }
     };
+    added += settle_held(pace).await;
     pace.page_reading.set(false);
     pace.step(bytes, added, files.len() as u64).await;
     (added, files.len() as u64, bytes)
@@ -565,14 +569,14 @@ async fn read_by_worker(pace: &Pace, worker: &Lane, batch: Vec<Handed>) -> (u64,
 /// returns the events it added (progress already counts them).
 async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
     let engine = pace.state.engine;
-    let blob = gloo_file::Blob::from(file);
+    let blob = gloo_file::Blob::from(file.clone());
     let mut offset = 0;
     let mut added = 0;
     loop {
         if offset > 0 {
             if let Some(reason) = pace.over_budget() {
                 let reason = format!("loading stopped at byte {offset} of this file: {reason}");
-                return added + end_early(pace, size - offset, &reason).await;
+                return added + end_early(pace, path, &file, size - offset, &reason).await;
             }
         }
         let end = (offset + SLICE_BYTES).min(size);
@@ -592,7 +596,7 @@ async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
             Err(error) => {
                 let reason =
                     format!("the browser could not read the file past byte {offset}: {error}");
-                return added + end_early(pace, size - offset, &reason).await;
+                return added + end_early(pace, path, &file, size - offset, &reason).await;
             }
         };
         if offset == 0 {
@@ -602,7 +606,7 @@ async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
         added += events;
         offset = end;
         if offset >= size || bytes.is_empty() {
-            let last = engine.end_file(None);
+            let last = engine.end_file(path, &file, None) + settle_held(pace).await;
             pace.file_read();
             pace.step(bytes.len() as u64, events + last, 0).await;
             return added + last;
@@ -611,13 +615,23 @@ async fn read_in_slices(pace: &Pace, path: &str, size: u64, file: File) -> u64 {
     }
 }
 
-/// Ends the file the page is reading before its last `unread` bytes, keeping what was read and
-/// saying why; returns the events its last piece added.
-async fn end_early(pace: &Pace, unread: u64, reason: &str) -> u64 {
-    let last = pace.state.engine.end_file(Some(reason));
+/// Ends the file the page is reading (`file`, listed as `path`) before its last `unread` bytes,
+/// keeping what was read and saying why; returns the events its last piece added.
+async fn end_early(pace: &Pace, path: &str, file: &File, unread: u64, reason: &str) -> u64 {
+    let last = pace.state.engine.end_file(path, file, Some(reason)) + settle_held(pace).await;
     pace.file_read();
     pace.step(unread, last, 0).await;
     last
+}
+
+/// Places the records held for a comparison with text left in files (a copy of a kept event
+/// whose text differs, which is rare), reading that text again; returns the events they added.
+/// The caller has claimed the page.
+async fn settle_held(pace: &Pace) -> u64 {
+    if pace.state.engine.n_held() == 0 {
+        return 0;
+    }
+    pace.state.engine.settle_held().await
 }
 
 /// Milliseconds from the page's time origin.

@@ -22,6 +22,7 @@ pub mod header;
 pub mod heap;
 pub mod indexer;
 pub mod ingest_report;
+pub mod lending;
 pub mod loader;
 pub mod pool;
 pub mod query_bar;

@@ -19,6 +19,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, File, MessageEvent, Url, Worker, WorkerOptions, WorkerType};
 
+use crate::analytics::IndexJob;
+
 #[wasm_bindgen]
 extern "C" {
     /// The URL of the JS glue module, as it knows itself.
@@ -77,21 +79,36 @@ onmessage = (event) => {
       return reading.then((read) => {
         const contents = read.map((one) => (one.status === 'fulfilled' ? one.value : String(one.reason)));
         const sizes = read.map((one) => (one.status === 'fulfilled' ? one.value.byteLength : 0));
-        reply(started, trailview_worker_read_batch(message.paths, contents, message.limit, message.compress), sizes);
+        reply(started, trailview_worker_read_batch(message.paths, contents, message.limit, message.keepText), sizes);
       });
     }).catch(fail);
     return;
   }
   if (message.job) {
+    // The text the job left in files, read again (whole, or the range it needs).
+    const reading = Promise.allSettled(message.files.map((file, at) => {
+      const range = message.ranges[at];
+      return (range ? file.slice(range[0], range[1]) : file).arrayBuffer();
+    }));
     previous = previous.then(() => {
       const started = performance.now();
-      reply(started, trailview_worker_index(message.job), []);
+      return reading.then((read) => {
+        const given = read.map((one) => (one.status === 'fulfilled' ? one.value : String(one.reason)));
+        let part;
+        try {
+          part = trailview_worker_index(message.job, given);
+        } catch (error) {
+          postMessage({ error: String(error) });
+          return;
+        }
+        reply(started, part, []);
+      });
     }).catch(fail);
     return;
   }
   previous = previous.then(() => {
     const started = performance.now();
-    const shard = trailview_worker_read(message.file, message.path, message.limit, message.compress);
+    const shard = trailview_worker_read(message.file, message.path, message.limit, message.keepText);
     reply(started, shard, [message.file.size]);
   }).catch(fail);
 };
@@ -216,20 +233,20 @@ impl Lane {
     }
 
     /// Has the worker read `file` and returns the shard, for `Dataset::absorb_shard`, and the
-    /// file's size; with `compress`, the records' text comes compressed. Reads given while others
-    /// are in flight queue up in the worker, so it can start the next file while the page
-    /// absorbs the last.
+    /// file's size; without `keep_text`, records' text that is a slice of the file stays there.
+    /// Reads given while others are in flight queue up in the worker, so it can start the next
+    /// file while the page absorbs the last.
     pub async fn read(
         &self,
         file: &File,
         path: &str,
         limit_bytes: usize,
-        compress: bool,
+        keep_text: bool,
     ) -> Result<(Vec<u8>, Vec<u64>), String> {
         let message = Object::new();
         let _ = Reflect::set(&message, &"file".into(), file);
         let _ = Reflect::set(&message, &"path".into(), &path.into());
-        self.request(&message, limit_bytes, compress).await
+        self.request(&message, limit_bytes, keep_text).await
     }
 
     /// Has the worker read several small files (`(file, path, _)`, at most [`BATCH_FILES`]), whole
@@ -239,7 +256,7 @@ impl Lane {
         &self,
         files: &[(File, String, T)],
         limit_bytes: usize,
-        compress: bool,
+        keep_text: bool,
     ) -> Result<(Vec<u8>, Vec<u64>), String> {
         let message = Object::new();
         let batch: js_sys::Array = files
@@ -252,21 +269,36 @@ impl Lane {
             .collect();
         let _ = Reflect::set(&message, &"batch".into(), &batch);
         let _ = Reflect::set(&message, &"paths".into(), &paths);
-        self.request(&message, limit_bytes, compress).await
+        self.request(&message, limit_bytes, keep_text).await
     }
 
-    /// Has the worker index a job of records' text (`Dataset::index_job`); the job is posted at
-    /// once and the returned future gives the index part. Jobs queue behind the reads given
-    /// before them, and reads behind them.
+    /// Has the worker index a job of records' text (`Dataset::index_job`), reading again the
+    /// text it left in `files` (one per read of the job, in order); the job is posted at once
+    /// and the returned future gives the index part. Jobs queue behind the reads given before
+    /// them, and reads behind them.
     pub fn index(
         self: &Rc<Self>,
-        job: &[u8],
+        job: &IndexJob,
+        files: &[File],
     ) -> impl std::future::Future<Output = Result<Vec<u8>, String>> + 'static {
         let message = Object::new();
-        let job = Uint8Array::from(job);
-        let _ = Reflect::set(&message, &"job".into(), &job);
+        let packed = Uint8Array::from(job.job.as_slice());
+        let _ = Reflect::set(&message, &"job".into(), &packed);
+        let handles: Array = files.iter().map(JsValue::from).collect();
+        let ranges: Array = job
+            .reads
+            .iter()
+            .map(|read| match read.bytes() {
+                None => JsValue::NULL,
+                Some(range) => {
+                    Array::of2(&(range.start as f64).into(), &(range.end as f64).into()).into()
+                }
+            })
+            .collect();
+        let _ = Reflect::set(&message, &"files".into(), &handles);
+        let _ = Reflect::set(&message, &"ranges".into(), &ranges);
         // Transferred, not copied again: the page has no further use for it.
-        let posted = self.post(&message, 0, false, &js_sys::Array::of1(&job.buffer()));
+        let posted = self.post(&message, 0, false, &js_sys::Array::of1(&packed.buffer()));
         let lane = Rc::clone(self);
         async move { lane.answer(posted).await.map(|(part, _)| part) }
     }
@@ -276,9 +308,9 @@ impl Lane {
         &self,
         message: &Object,
         limit_bytes: usize,
-        compress: bool,
+        keep_text: bool,
     ) -> Result<(Vec<u8>, Vec<u64>), String> {
-        self.answer(self.post(message, limit_bytes, compress, &js_sys::Array::new()))
+        self.answer(self.post(message, limit_bytes, keep_text, &js_sys::Array::new()))
             .await
     }
 
@@ -288,7 +320,7 @@ impl Lane {
         &self,
         message: &Object,
         limit_bytes: usize,
-        compress: bool,
+        keep_text: bool,
         transfer: &js_sys::Array,
     ) -> Result<js_sys::Promise, String> {
         if let Some(reason) = self.broken() {
@@ -299,7 +331,7 @@ impl Lane {
             waiting.borrow_mut().push_back((resolve, reject));
         });
         let _ = Reflect::set(message, &"limit".into(), &(limit_bytes as f64).into());
-        let _ = Reflect::set(message, &"compress".into(), &compress.into());
+        let _ = Reflect::set(message, &"keepText".into(), &keep_text.into());
         if let Err(error) = self.worker.post_message_with_transfer(message, transfer) {
             self.waiting.borrow_mut().pop_back();
             return Err(describe(&error));
@@ -315,6 +347,12 @@ impl Lane {
         let reply = JsFuture::from(posted?)
             .await
             .map_err(|error| describe(&error))?;
+        if let Some(error) = Reflect::get(&reply, &"error".into())
+            .ok()
+            .and_then(|error| error.as_string())
+        {
+            return Err(error);
+        }
         let shard = Reflect::get(&reply, &"shard".into())
             .ok()
             .and_then(|shard| shard.dyn_into::<Uint8Array>().ok())

@@ -76,6 +76,15 @@ pub fn QueryBar() -> impl IntoView {
                         data-value=move || state.selection.with(Selection::len)>
                         {move || format!("{} match", format::count(state.selection.with(|selection| selection.len() as u64)))}
                     </span>
+                    {move || {
+                        let unsearched = state.selection.with(Selection::unsearched);
+                        (unsearched > 0).then(|| view! {
+                            <span class="tv-query__pending" data-testid="query-unsearched" data-value=unsearched
+                                title="Their text is read again from their files as the field index is built; the answer updates as it goes">
+                                {format!("· {} events still being indexed are not counted yet", format::count(u64::from(unsearched)))}
+                            </span>
+                        })
+                    }}
                 </Show>
             </div>
             <Show when=move || draft.with(String::is_empty) && problem.with(Option::is_none)>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::analytics::DEFAULT_COLUMNS;
-use crate::analytics::{Dashboard, FacetField, Ledger, Query, Selection, Sort};
+use crate::analytics::{Dashboard, Dataset, FacetField, Ledger, Query, Selection, Sort};
 use crate::ui::engine::Engine;
 
 /// Where loading stands.
@@ -79,6 +79,11 @@ pub struct LoadSummary {
     pub stopped: Option<String>,
     /// Files of the batch listed as not read because loading stopped.
     pub not_read: u64,
+    /// Bytes of records' text kept in memory, and events whose text was left in their files,
+    /// over everything loaded.
+    pub text: (usize, u32),
+    /// Bytes the page's heap holds, by the allocator's count.
+    pub heap_bytes: f64,
 }
 
 /// Everything the components share.
@@ -108,9 +113,17 @@ pub struct AppState {
     pub index_stopped: RwSignal<bool>,
     /// Who built the last part of the field index: `workers` or `page`.
     pub indexed_by: RwSignal<&'static str>,
+    /// Bumped as indexing goes on while the selection leaves out events not yet searchable, so
+    /// the query is answered again.
+    pub index_epoch: RwSignal<u64>,
+    /// Why indexing stopped, when records' text could not be read again from a file.
+    pub index_problem: RwSignal<Option<String>>,
     /// WebAssembly memory in bytes: the page's and its workers', as of the last load or the end
     /// of indexing.
     pub memory: RwSignal<(f64, f64)>,
+    /// Bytes the page's heap holds by the allocator's count, as of the last load or the end of
+    /// indexing (WebAssembly memory never shrinks; this does).
+    pub heap: RwSignal<f64>,
     /// Loading progress.
     pub progress: RwSignal<Progress>,
     /// The last finished batch.
@@ -133,9 +146,15 @@ impl AppState {
         let engine = Engine::new();
         let revision = RwSignal::new(0u64);
         let query = RwSignal::new(Query::default());
+        let index_epoch = RwSignal::new(0u64);
         let selection = Memo::new(move |_| {
             revision.track();
-            query.with(|query| engine.select(query))
+            query.with(|query| {
+                if Dataset::needs_index(query) {
+                    index_epoch.track();
+                }
+                engine.select(query)
+            })
         });
         let sort = RwSignal::new(Sort::default());
         let ordered = Memo::new(move |_| {
@@ -174,7 +193,10 @@ impl AppState {
             index_progress,
             index_stopped,
             indexed_by: RwSignal::new("page"),
+            index_epoch,
+            index_problem: RwSignal::new(None),
             memory: RwSignal::new((0.0, 0.0)),
+            heap: RwSignal::new(0.0),
             progress: RwSignal::new(Progress::default()),
             last_load: RwSignal::new(None),
             selection,

@@ -1,8 +1,9 @@
 //! What runs inside a pool worker: the same WebAssembly module as the page, instantiated again
 //! in the worker, reading a `File` with `FileReaderSync` in slices (workers may block), or a
 //! batch of small files the worker script has read whole, into a [`Dataset::for_shards`] and
-//! handing back the shard; and indexing records' text the page sent, handing back the index
-//! part. No Leptos runs here.
+//! handing back the shard; and indexing records' text the page sent (and the text the job
+//! left in files, which the worker script read again), handing back the index part. No Leptos
+//! runs here.
 
 use std::cell::RefCell;
 
@@ -19,9 +20,10 @@ const SLICE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 /// Reads `file` (listed as `path`) with the per-file decoded-size limit `limit_bytes` and returns
 /// the shard of what it held, for `Dataset::absorb_shard` in the page. A file the browser stops
 /// reading keeps what arrived and says where it stopped.
-/// With `compress`, the records' text is sent compressed, as the page would keep it.
-pub fn read_file(file: &File, path: &str, limit_bytes: f64, compress: bool) -> Uint8Array {
-    let mut dataset = shard_dataset(limit_bytes, compress);
+/// Without `keep_text`, records' text that is a slice of the file is left there (the page keeps
+/// no more text).
+pub fn read_file(file: &File, path: &str, limit_bytes: f64, keep_text: bool) -> Uint8Array {
+    let mut dataset = shard_dataset(limit_bytes, keep_text);
     let size = file.size();
     match FileReaderSync::new() {
         Err(error) => unreadable(&mut dataset, path, size as u64, &describe(&error)),
@@ -33,8 +35,13 @@ pub fn read_file(file: &File, path: &str, limit_bytes: f64, compress: bool) -> U
 /// Reads a batch of files the worker has read whole: `contents[i]` is the `ArrayBuffer` of
 /// `paths[i]`, or the text of why the browser could not read it. Returns one shard holding
 /// every file's report and records, in the order given.
-pub fn read_batch(paths: &Array, contents: &Array, limit_bytes: f64, compress: bool) -> Uint8Array {
-    let mut dataset = shard_dataset(limit_bytes, compress);
+pub fn read_batch(
+    paths: &Array,
+    contents: &Array,
+    limit_bytes: f64,
+    keep_text: bool,
+) -> Uint8Array {
+    let mut dataset = shard_dataset(limit_bytes, keep_text);
     for (index, path) in paths.iter().enumerate() {
         let path = path.as_string().unwrap_or_default();
         let content = contents.get(index as u32);
@@ -47,10 +54,22 @@ pub fn read_batch(paths: &Array, contents: &Array, limit_bytes: f64, compress: b
     reply(&dataset.take_shard())
 }
 
-/// Indexes a job of records' text made by `Dataset::index_job` and returns the part for
-/// `Dataset::merge_index_part` (empty for a job that does not decode, which merging refuses).
-pub fn index(job: &[u8]) -> Uint8Array {
-    reply(&index_part(job))
+/// Indexes a job of records' text made by `Dataset::index_job`, `given` holding the bytes of
+/// each file it reads (an `ArrayBuffer` each, in order, or the text of why the browser could
+/// not read it), and returns the part for `Dataset::merge_index_part`, or why it could not be
+/// made.
+pub fn index(job: &[u8], given: &Array) -> Result<Uint8Array, String> {
+    let given: Vec<Vec<u8>> = given
+        .iter()
+        .map(|content| match content.dyn_ref::<ArrayBuffer>() {
+            Some(buffer) => Ok(Uint8Array::new(buffer).to_vec()),
+            None => Err(format!(
+                "the browser could not read a file again: {}",
+                describe(&content)
+            )),
+        })
+        .collect::<Result<_, _>>()?;
+    index_part(job, &given).map(|part| reply(&part))
 }
 
 /// The most buffers the page has handed back that a worker keeps for its next replies.
@@ -100,10 +119,11 @@ fn reply(bytes: &[u8]) -> Uint8Array {
     view
 }
 
-/// A dataset that keeps what it reads for a shard, with the page's per-file limit and text form.
-fn shard_dataset(limit_bytes: f64, compress: bool) -> Dataset {
+/// A dataset that keeps what it reads for a shard, with the page's per-file limit, sending text
+/// that is a slice of its file only while the page keeps text.
+fn shard_dataset(limit_bytes: f64, keep_text: bool) -> Dataset {
     let mut dataset = Dataset::for_shards();
-    dataset.set_compress_text(compress);
+    dataset.set_keep_text(keep_text);
     dataset.set_decoded_size_limit(limit_bytes as usize);
     dataset
 }

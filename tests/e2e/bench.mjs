@@ -21,7 +21,10 @@
 //     scripts) and the number of tasks over 50 ms, during ingest and during indexing;
 //   - index ready: the Fields card's data-indexed reaches data-total;
 //   - WebAssembly memory per event (page and workers): [data-testid="memory"] data-value read
-//     once indexed, else load-summary's data-memory (taken as the load ended), else null;
+//     once indexed, else load-summary's data-memory (taken as the load ended), else null; and the
+//     page's heap in use per event (data-heap: the allocator's count, which, unlike WebAssembly
+//     memory, falls when memory is freed), with the bytes of records' text kept and the events
+//     whose text was left in their files (load-summary's data-text-kept, data-text-in-files);
 //   - p50 / p95 of a fixed set of operations (1 warm-up, then REPETITIONS), each timed in the
 //     page from dispatching the input until stat-events shows the expected count and a frame
 //     has been painted; each is undone right after (empty query, toggle off, chip removed),
@@ -197,9 +200,10 @@ function installProbes() {
      */
     memory() {
       const live = number('memory', 'data-value');
-      if (live !== null) return { memoryBytes: live, memorySource: 'memory data-value' };
+      const heapBytes = number('memory', 'data-heap') ?? number('load-summary', 'data-heap');
+      if (live !== null) return { memoryBytes: live, heapBytes, memorySource: 'memory data-value' };
       const atLoad = number('load-summary', 'data-memory');
-      return { memoryBytes: atLoad, memorySource: atLoad === null ? null : 'load-summary data-memory' };
+      return { memoryBytes: atLoad, heapBytes, memorySource: atLoad === null ? null : 'load-summary data-memory' };
     },
 
     /** What the page says about the finished load. */
@@ -213,6 +217,8 @@ function installProbes() {
         workerMs: number('load-summary', 'data-worker-ms'),
         firstFileAt: number('load-summary', 'data-first-file-at'),
         absorbMs: number('load-summary', 'data-absorb-ms'),
+        textKept: number('load-summary', 'data-text-kept'),
+        textInFiles: number('load-summary', 'data-text-in-files'),
       };
     },
 
@@ -309,7 +315,7 @@ async function benchRun(session, corpus, workers) {
       const { marks, longTasks } = window.__bench;
       return { marks, longTasks, memory: window.__bench.memory() };
     });
-    const load = loadFigures(marks, longTasks, loaded, summary, memory.memoryBytes);
+    const load = loadFigures(marks, longTasks, loaded, summary, memory);
     progress(`  loaded in ${round(load.full_ms)} ms (first partial ${round(load.first_partial_ms)} ms), indexed at ${round(load.index_ready_ms)} ms`);
     for (const mismatch of mismatches) progress(`  MISMATCH: ${mismatch}`);
     const operations = {};
@@ -334,7 +340,7 @@ function checkTotals(loaded, summary) {
   return mismatches;
 }
 
-function loadFigures(marks, longTasks, loaded, summary, memoryBytes) {
+function loadFigures(marks, longTasks, loaded, summary, { memoryBytes, heapBytes }) {
   const fullMs = marks.full - marks.start;
   const ingest = tasksBetween(longTasks, marks.start, marks.full);
   const indexing = tasksBetween(longTasks, marks.full, marks.indexReady);
@@ -362,6 +368,11 @@ function loadFigures(marks, longTasks, loaded, summary, memoryBytes) {
     index_ready_ms: marks.indexReady - marks.start,
     memory_bytes: memoryBytes,
     memory_bytes_per_event: memoryBytes === null ? null : memoryBytes / loaded.shownEvents,
+    // The page's heap in use (the allocator's count, which falls when memory is freed, unlike
+    // WebAssembly memory), and records' text kept in it or left in the files.
+    heap_bytes_per_event: heapBytes === null ? null : heapBytes / loaded.shownEvents,
+    text_kept_bytes: loaded.textKept,
+    text_in_files_events: loaded.textInFiles,
   };
 }
 
@@ -421,11 +432,11 @@ function printTables(results, runs) {
   console.log(`\nLoad (median of ${runs} run${runs > 1 ? 's' : ''}; ms from choosing the folder)\n`);
   console.log(table(
     ['events', 'files', 'MB JSON', 'first partial', 'after first file', 'full', 'page data-ms', 'page first-ms', 'workers', 'events/s', 'events/s/worker', 'page absorb ms', 'MB/s JSON',
-      'longest task ingest', 'tasks >50 ms ingest', 'longest task index', 'index ready', 'B/event'],
+      'longest task ingest', 'tasks >50 ms ingest', 'longest task index', 'index ready', 'B/event', 'heap B/event'],
     results.map(({ summary, median: m }) => [
       summary.events, summary.files, one(summary.uncompressed_bytes / 1e6), round(m.first_partial_ms), round(m.first_partial_after_first_file_ms), round(m.full_ms), round(m.page_ms),
       round(m.page_first_ms), m.workers ?? '—', round(m.events_per_s), round(m.events_per_worker_s), round(m.absorb_ms), one(m.json_mb_per_s), taskMs(m.longest_task_ingest_ms),
-      m.long_tasks_ingest ?? '—', taskMs(m.longest_task_index_ms), round(m.index_ready_ms), round(m.memory_bytes_per_event),
+      m.long_tasks_ingest ?? '—', taskMs(m.longest_task_index_ms), round(m.index_ready_ms), round(m.memory_bytes_per_event), round(m.heap_bytes_per_event),
     ]),
   ));
   console.log(`\nOperations once indexed (p50 / p95 ms over ${REPETITIONS} after 1 warm-up; median of the runs; dispatch to painted count)\n`);

@@ -18,7 +18,7 @@ mod test_support;
 use serde_json::Value;
 
 use crate::analytics::query::Query;
-use crate::analytics::raw_arena::PackedTexts;
+use crate::analytics::raw_arena::{decoded_range, FileRead, PackedTexts};
 use crate::analytics::search::{Path, Step, TermIndex};
 use crate::analytics::Dataset;
 
@@ -34,8 +34,9 @@ impl Dataset {
     }
 
     /// Adds up to `max_events` events not yet in the search index to it, oldest arrival first,
-    /// so the index can be built in slices between frames; returns whether every stored event
-    /// is now indexed.
+    /// so the index can be built in slices between frames; stops before an event whose text is
+    /// in a file not lent now ([`Dataset::index_reads`] names the reads). Returns whether
+    /// every stored event is now indexed.
     pub fn index_some(&mut self, max_events: usize) -> bool {
         let n_events = self.store.len() as u32;
         let slice = u32::try_from(max_events).unwrap_or(u32::MAX);
@@ -43,21 +44,41 @@ impl Dataset {
         self.search
             .reserve_ahead(n_events.saturating_sub(self.n_searchable));
         for event_idx in self.n_searchable..end {
-            self.index_event(event_idx);
+            if !self.index_event(event_idx) {
+                break;
+            }
+            self.n_searchable = event_idx + 1;
         }
-        self.n_searchable = self.n_searchable.max(end);
         self.n_searchable >= n_events
     }
 
+    /// The reads of files that indexing the next `max_events` events needs and that are not
+    /// lent now (see [`Dataset::lend_text`]).
+    pub fn index_reads(&self, max_events: usize) -> Vec<FileRead> {
+        let n_events = self.store.len() as u32;
+        let slice = u32::try_from(max_events).unwrap_or(u32::MAX);
+        let end = self.n_searchable.saturating_add(slice).min(n_events);
+        let events: Vec<u32> = (self.n_searchable..end).collect();
+        self.text_reads(&events)
+    }
+
     /// The text of up to `max_events` stored events from `first` on, packed for
-    /// [`index_part`] to index elsewhere (a pool worker), and how many events it holds; `None`
-    /// when there is no event there.
-    pub fn index_job(&self, first: u32, max_events: usize) -> Option<(u32, Vec<u8>)> {
+    /// [`index_part`] to index elsewhere (a pool worker); `None` when there is no event there.
+    pub fn index_job(&self, first: u32, max_events: usize) -> Option<IndexJob> {
         let n_events = self.store.len() as u32;
         let end = first
             .saturating_add(u32::try_from(max_events).unwrap_or(u32::MAX))
             .min(n_events);
-        (first < end).then(|| (end - first, self.store.pack_raw(first, end)))
+        (first < end).then(|| {
+            let (job, reads) = self
+                .store
+                .pack_raw(first, end, |file_idx| self.reread(file_idx));
+            IndexJob {
+                events: end - first,
+                job,
+                reads,
+            }
+        })
     }
 
     /// Adds to the search index a part [`index_part`] made of the job that starts at the first
@@ -79,18 +100,46 @@ impl Dataset {
     }
 }
 
+/// A job of indexing made by [`Dataset::index_job`]: the events' text packed, and the reads
+/// of files whose bytes must go with it ([`index_part`]'s `given`, in this order).
+#[derive(Debug)]
+pub struct IndexJob {
+    /// How many events it holds.
+    pub events: u32,
+    /// The packed text.
+    pub job: Vec<u8>,
+    /// The file reads it needs, in order.
+    pub reads: Vec<FileRead>,
+}
+
 /// Indexes the events of a job made by [`Dataset::index_job`] (in a pool worker) and returns
-/// the index part for [`Dataset::merge_index_part`]; a job that does not decode gives an empty
-/// buffer, which merging refuses.
-pub fn index_part(job: &[u8]) -> Vec<u8> {
-    let Some(texts) = PackedTexts::decode(job) else {
-        return Vec::new();
-    };
+/// the index part for [`Dataset::merge_index_part`]. `given` holds the bytes of each of the
+/// job's reads ([`FileRead::bytes`]), in order. An error says what did not fit: a job that
+/// does not decode, a file that does not hold the text it held when it was loaded. A record
+/// whose text changed is indexed by nothing and counted: the part says how many.
+pub fn index_part(job: &[u8], given: &[Vec<u8>]) -> Result<Vec<u8>, String> {
+    let texts = PackedTexts::decode(job)?;
+    let reads = texts.file_reads();
+    if reads.len() != given.len() {
+        return Err(format!(
+            "{} files given for a job that reads {}",
+            given.len(),
+            reads.len()
+        ));
+    }
+    let decoded: Vec<Vec<u8>> = reads
+        .iter()
+        .zip(given)
+        .map(|(read, given)| decoded_range(read, given))
+        .collect::<Result<_, _>>()?;
     let mut index = TermIndex::new();
-    for (event_idx, text) in texts.records() {
+    for (event_idx, text) in texts.records(&decoded) {
+        let text = text.ok_or_else(|| {
+            format!("the text of event {event_idx} is no longer in its file as it was loaded")
+        })?;
         index.add_record_text(event_idx, text);
     }
-    index.encode_part(texts.first, texts.end())
+    Ok(index.encode_part(texts.first, texts.end()))
 }
 
 /// The text a leaf is compared and shown by: a string itself, a number's or bool's JSON text

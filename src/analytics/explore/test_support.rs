@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::analytics::query::Query;
-use crate::analytics::Dataset;
+use crate::analytics::{Dataset, FileRead};
 
 /// Record `i`: `eventID` `e{i}`, one second after record `i - 1` (so event ids, arrival and
 /// time order agree), with the members of `extra` added or replacing those.
@@ -47,16 +47,41 @@ pub(super) fn selected(records: &[Value], query: &Query) -> Vec<u32> {
         "unindexed and indexed differ on {query:?}"
     );
     assert_eq!(partial, indexed, "partial and indexed differ on {query:?}");
-    // Indexed elsewhere in two parts, from text kept compressed, and merged.
-    let mut by_parts = Dataset::default();
-    by_parts.set_raw_plain_budget(0);
+    // Text left in its file: not answered for until it is lent, then answered alike.
     let text = json!({ "Records": records }).to_string();
+    let mut in_file = Dataset::default();
+    in_file.set_resident_text_budget(0);
+    in_file.ingest_file("test.json", text.as_bytes());
+    in_file.commit();
+    let every_event: Vec<u32> = (0..records.len() as u32).collect();
+    if Dataset::needs_index(query) {
+        assert_eq!(
+            in_file.select(query).unsearched() as usize,
+            records.len(),
+            "{query:?}"
+        );
+    }
+    for read in in_file.text_reads(&every_event) {
+        in_file
+            .lend_text(&read, &given(&read, text.as_bytes()))
+            .expect("lent");
+    }
+    let lent = in_file.select(query);
+    assert_eq!((lent.ids(), lent.unsearched()), (indexed.as_slice(), 0));
+    // Indexed elsewhere in two parts, from text left in its file, and merged.
+    let mut by_parts = Dataset::default();
+    by_parts.set_resident_text_budget(0);
     by_parts.ingest_file("test.json", text.as_bytes());
     by_parts.commit();
     let half = records.len() / 2 + 1;
     let mut first = 0;
-    while let Some((_, job)) = by_parts.index_job(first, half) {
-        let part = super::index_part(&job);
+    while let Some(job) = by_parts.index_job(first, half) {
+        let files: Vec<Vec<u8>> = job
+            .reads
+            .iter()
+            .map(|read| given(read, text.as_bytes()))
+            .collect();
+        let part = super::index_part(&job.job, &files).expect("indexed");
         by_parts.merge_index_part(&part).expect("the part merges");
         first = by_parts.index_progress().0;
     }
@@ -67,4 +92,12 @@ pub(super) fn selected(records: &[Value], query: &Query) -> Vec<u32> {
         "merged parts and indexed differ on {query:?}"
     );
     indexed
+}
+
+/// The bytes of `file` a read asks for, as the page would read them.
+pub(super) fn given(read: &FileRead, file: &[u8]) -> Vec<u8> {
+    match read.bytes() {
+        None => file.to_vec(),
+        Some(range) => file[range.start as usize..range.end as usize].to_vec(),
+    }
 }

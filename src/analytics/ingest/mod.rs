@@ -20,6 +20,7 @@ use crate::analytics::ingest::normalize::{normalize, normalize_record};
 use crate::analytics::ingest::raw::RawRecord;
 use crate::analytics::ingest::stream::FileIngest;
 use crate::analytics::model::time::Millis;
+use crate::analytics::raw_arena::Reread;
 use crate::analytics::store::{Placement, RecordSink, Store};
 
 /// How a file fared.
@@ -59,7 +60,8 @@ pub struct RejectReason {
     pub count: u64,
 }
 
-/// The outcome of one file. The ledger holds: `read == indexed + duplicates + rejected`.
+/// The outcome of one file. The ledger holds: `read == indexed + duplicates + rejected + held`,
+/// and `held` is zero once a load has settled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileReport {
     /// The path as given (for a folder, relative to the folder's parent).
@@ -82,12 +84,18 @@ pub struct FileReport {
     pub conflicts: u64,
     /// Records that could not be shown.
     pub rejected: u64,
+    /// Records not placed yet: their content is being compared with text left in a file
+    /// (see [`crate::analytics::Dataset::settle_held`]). Zero once a load has settled.
+    pub held: u64,
     /// Why records were rejected, most frequent first (at most [`MAX_REASONS`]).
     pub reasons: Vec<RejectReason>,
     /// One sentence for the user: what the file is and what went wrong, if anything.
     pub message: String,
     /// Earliest and latest time of the records indexed from this file.
     pub time_span: Option<(Millis, Millis)>,
+    /// How the file is read again for text left in it; `None` when it cannot be (an entry of
+    /// an archive, a file never read), and then no text is left in it.
+    pub reread: Option<Reread>,
 }
 
 impl FileReport {
@@ -104,9 +112,11 @@ impl FileReport {
             duplicates: 0,
             conflicts: 0,
             rejected: 0,
+            held: 0,
             reasons: Vec::new(),
             message: String::new(),
             time_span: None,
+            reread: None,
         }
     }
 }
@@ -135,18 +145,19 @@ fn finish(mut report: FileReport, status: FileStatus, problems: &[String]) -> Fi
     report
 }
 
-/// Normalises one record and offers it to the store, keeping the file's ledger.
+/// Normalises one record and offers it to the store, keeping the file's ledger; `at` is where
+/// its text starts in the file's decoded text, when it is a slice of a file read again.
 fn place_record(
     store: &mut dyn RecordSink,
     file_idx: u32,
-    raw: &serde_json::value::RawValue,
+    (raw, at): (&serde_json::value::RawValue, Option<u64>),
     report: &mut FileReport,
     reasons: &mut Vec<RejectReason>,
 ) {
     report.read += 1;
     match normalize(raw) {
         Ok(record) => {
-            let placement = store.place(&record, raw.get(), file_idx);
+            let placement = store.place(&record, raw.get(), file_idx, at);
             count_placement(report, placement, record.time);
         }
         Err(reason) => reject(report, reasons, reason),
@@ -158,18 +169,18 @@ fn place_record(
 fn place_read_record(
     store: &mut dyn RecordSink,
     file_idx: u32,
-    text: &str,
+    (text, at): (&str, Option<u64>),
     record: RawRecord<'_>,
     report: &mut FileReport,
 ) {
     report.read += 1;
     let record = normalize_record(record);
-    let placement = store.place(&record, text, file_idx);
+    let placement = store.place(&record, text, file_idx, at);
     count_placement(report, placement, record.time);
 }
 
 /// Counts where a record of the file went in its ledger and time span.
-fn count_placement(report: &mut FileReport, placement: Placement, time: Option<Millis>) {
+pub(crate) fn count_placement(report: &mut FileReport, placement: Placement, time: Option<Millis>) {
     match placement {
         Placement::Indexed => report.indexed += 1,
         Placement::Conflict => {
@@ -178,6 +189,10 @@ fn count_placement(report: &mut FileReport, placement: Placement, time: Option<M
         }
         Placement::Duplicate => {
             report.duplicates += 1;
+            return;
+        }
+        Placement::Held => {
+            report.held += 1;
             return;
         }
     }

@@ -7,17 +7,18 @@
 //! rejected; the store decides what is kept. A report leaves the worker without its placement
 //! counts (`indexed`, `duplicates`, `conflicts`, time span), which absorbing fills in.
 //!
-//! The records' text travels in blocks of about 64 KB, compressed in the worker when the page would
-//! compress it anyway (past its plain-text budget), so the page appends blocks to its record-text
-//! arena as they are and never compresses text itself; each record names its block and place.
+//! The records' text travels in blocks of about 64 KB, which the page appends to its record-text
+//! arena as they are; each record names its block and place. Once the page keeps no more text
+//! (past its budget), a record whose text is a slice of its file travels without it: only where
+//! it is in the file's decoded text, and its length. Every record carries its text's hash.
 //!
 //! A record's field values and error message travel as ids into the shard's own tables, one per
 //! field (and one for error messages), each holding the distinct values in order of first use.
 //! The page interns each table's values once and maps the records' ids, rather than hashing
 //! every value of every record again.
 //!
-//! Layout (little-endian): `TVS3`, the number of reports, each report, the number of text
-//! blocks, each block (kind, length, bytes), the number of value tables, each table (the number
+//! Layout (little-endian): `TVS4`, the number of reports, each report, the number of text
+//! blocks, each block (length, bytes), the number of value tables, each table (the number
 //! of values, then each value), then records until the end. A string is a `u32` length and
 //! UTF-8 bytes; a value id is a LEB128 number. A plain block is validated as UTF-8 once, whole.
 //! A buffer whose reports, blocks or tables do not decode is refused whole with a reason;
@@ -33,10 +34,10 @@ use crate::analytics::ingest::normalize::{Normalized, TimeSource};
 use crate::analytics::ingest::{count_placement, FileReport, FileStatus, RejectReason};
 use crate::analytics::model::field::Field;
 use crate::analytics::model::time::{Millis, UNDATED};
-use crate::analytics::raw_arena::{compress_text, BLOCK_BYTES};
-use crate::analytics::store::{Placement, RecordSink, Store, TextBlock, ValueIds};
+use crate::analytics::raw_arena::{text_hash, Reread, BLOCK_BYTES};
+use crate::analytics::store::{Placement, RecordSink, ShardText, Store, ValueIds};
 
-const MAGIC: &[u8; 4] = b"TVS3";
+const MAGIC: &[u8; 4] = b"TVS4";
 
 /// Value tables in a shard: one per [`Field`], then error messages.
 const N_TABLES: usize = Field::COUNT + 1;
@@ -63,7 +64,7 @@ impl ValueTable {
 }
 
 /// Records written for a shard, in the order found.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ShardWriter {
     records: Vec<u8>,
     /// The text block being filled.
@@ -71,19 +72,50 @@ pub struct ShardWriter {
     /// Sealed text blocks, encoded.
     blocks: Vec<u8>,
     n_blocks: u32,
-    /// Whether sealed blocks are compressed.
-    compress: bool,
+    /// Whether text that is a slice of its file is sent anyway (the page still keeps text).
+    keep_text: bool,
     /// The records' values, by field, then error messages.
     tables: [ValueTable; N_TABLES],
 }
 
-impl RecordSink for ShardWriter {
-    fn place(&mut self, record: &Normalized<'_>, raw: &str, file_idx: u32) -> Placement {
-        if !self.open.is_empty() && self.open.len() + raw.len() > BLOCK_BYTES {
-            self.seal();
+impl Default for ShardWriter {
+    fn default() -> Self {
+        Self {
+            records: Vec::new(),
+            open: String::new(),
+            blocks: Vec::new(),
+            n_blocks: 0,
+            keep_text: true,
+            tables: Default::default(),
         }
-        let start = self.open.len() as u32;
-        self.open.push_str(raw);
+    }
+}
+
+impl RecordSink for ShardWriter {
+    fn place(
+        &mut self,
+        record: &Normalized<'_>,
+        raw: &str,
+        file_idx: u32,
+        at: Option<u64>,
+    ) -> Placement {
+        let text = if let Some(at) = at.filter(|_| !self.keep_text) {
+            ShardText::InFile {
+                at,
+                len: raw.len() as u32,
+            }
+        } else {
+            if !self.open.is_empty() && self.open.len() + raw.len() > BLOCK_BYTES {
+                self.seal();
+            }
+            let start = self.open.len() as u32;
+            self.open.push_str(raw);
+            ShardText::Block {
+                block: self.n_blocks,
+                start,
+                len: raw.len() as u32,
+            }
+        };
         let out = &mut self.records;
         put_u32(out, file_idx);
         out.extend_from_slice(&record.time.unwrap_or(UNDATED).to_le_bytes());
@@ -101,18 +133,30 @@ impl RecordSink for ShardWriter {
         for arn in &record.resource_arns {
             put_str(out, arn);
         }
-        for number in [self.n_blocks, start, raw.len() as u32] {
-            put_u32(out, number);
+        match text {
+            ShardText::Block { block, start, len } => {
+                out.push(0);
+                for number in [block, start, len] {
+                    put_u32(out, number);
+                }
+            }
+            ShardText::InFile { at, len } => {
+                out.push(1);
+                out.extend_from_slice(&at.to_le_bytes());
+                put_u32(out, len);
+            }
         }
+        out.extend_from_slice(&text_hash(raw).to_le_bytes());
         // Provisional: the store that absorbs the shard decides.
         Placement::Indexed
     }
 }
 
 impl ShardWriter {
-    /// Whether the records' text is sent compressed (as the receiving page would keep it).
-    pub fn set_compress(&mut self, compress: bool) {
-        self.compress = compress;
+    /// Whether text that is a slice of its file is sent anyway (as long as the receiving page
+    /// keeps text) or left in the file.
+    pub fn set_keep_text(&mut self, keep_text: bool) {
+        self.keep_text = keep_text;
     }
 
     /// Ends the open text block.
@@ -120,15 +164,8 @@ impl ShardWriter {
         if self.open.is_empty() {
             return;
         }
-        let compressed = self.compress.then(|| compress_text(&self.open));
-        let (kind, bytes) = match &compressed {
-            Some(bytes) => (1, bytes.as_slice()),
-            None => (0, self.open.as_bytes()),
-        };
-        self.blocks.push(kind);
         put_u32(&mut self.blocks, self.open.len() as u32);
-        put_u32(&mut self.blocks, bytes.len() as u32);
-        self.blocks.extend_from_slice(bytes);
+        self.blocks.extend_from_slice(self.open.as_bytes());
         self.n_blocks += 1;
         self.open.clear();
     }
@@ -218,8 +255,8 @@ pub fn absorb(
     // Block `i` of the shard becomes block `appended[i]` of the store; `lens[i]` is its text's length.
     let mut appended = Vec::with_capacity(blocks.len());
     let mut lens = Vec::with_capacity(blocks.len());
-    for (plain_len, block) in blocks {
-        lens.push(plain_len);
+    for block in blocks {
+        lens.push(block.len() as u32);
         appended.push(store.append_text_block(block));
     }
     while !reader.done() {
@@ -239,17 +276,26 @@ pub fn absorb(
                 break;
             }
         };
-        let (block, start, len) = record.text;
-        let in_block = lens
-            .get(block as usize)
-            .is_some_and(|&plain_len| u64::from(start) + u64::from(len) <= u64::from(plain_len));
-        if !in_block {
-            lost_rest(
-                &mut reports,
-                &format!("a record's text outside its block at byte {}", reader.at()),
-            );
-            break;
-        }
+        let text = match record.text {
+            ShardText::Block { block, start, len } => {
+                let in_block = lens.get(block as usize).is_some_and(|&block_len| {
+                    u64::from(start) + u64::from(len) <= u64::from(block_len)
+                });
+                if !in_block {
+                    lost_rest(
+                        &mut reports,
+                        &format!("a record's text outside its block at byte {}", reader.at()),
+                    );
+                    break;
+                }
+                ShardText::Block {
+                    block: appended[block as usize],
+                    start,
+                    len,
+                }
+            }
+            in_file @ ShardText::InFile { .. } => in_file,
+        };
         let report = &mut reports[record.file_idx as usize];
         let placement = store.place_spanned(
             &record.normalized,
@@ -257,7 +303,8 @@ pub fn absorb(
                 values: &record.values,
                 error_message: record.error_message,
             },
-            (appended[block as usize], start, len),
+            text,
+            record.hash,
             first_file_idx + record.file_idx,
         );
         count_placement(report, placement, record.normalized.time);
@@ -268,7 +315,7 @@ pub fn absorb(
 /// Counts the records a shard's reports say were read but that were never placed.
 fn lost_rest(reports: &mut [FileReport], reason: &str) {
     for report in reports {
-        let accounted = report.indexed + report.duplicates + report.rejected;
+        let accounted = report.indexed + report.duplicates + report.rejected + report.held;
         let lost = report.read.saturating_sub(accounted);
         if lost > 0 {
             report.rejected += lost;
@@ -303,6 +350,11 @@ fn put_report(out: &mut Vec<u8>, report: &FileReport) {
         out.extend_from_slice(&reason.count.to_le_bytes());
     }
     put_str(out, &report.message);
+    out.push(match report.reread {
+        None => 0,
+        Some(Reread::Whole) => 1,
+        Some(Reread::Slice { skip }) => 2 + skip,
+    });
 }
 
 /// The report formats a shard can name (reports hold them as `&'static str`).
@@ -323,8 +375,10 @@ struct ShardRecord<'a> {
     values: [u32; Field::COUNT],
     /// The store's id of its error message.
     error_message: u32,
-    /// Where its text is: the shard's block, start and length.
-    text: (u32, u32, u32),
+    /// Where its text is: the shard's block, or its file.
+    text: ShardText,
+    /// Its text's hash.
+    hash: u64,
 }
 
 fn read_report(reader: &mut Reader<'_>) -> Result<FileReport, String> {
@@ -352,6 +406,16 @@ fn read_report(reader: &mut Reader<'_>) -> Result<FileReport, String> {
         report.reasons.push(RejectReason { reason, count });
     }
     reader.str()?.clone_into(&mut report.message);
+    report.reread = match reader.u8()? {
+        0 => None,
+        1 => Some(Reread::Whole),
+        code @ 2..=5 => Some(Reread::Slice { skip: code - 2 }),
+        other => {
+            return Err(format!(
+                "unknown way of reading a file again {other} in a shard"
+            ))
+        }
+    };
     Ok(report)
 }
 
@@ -378,7 +442,19 @@ fn read_record<'a>(reader: &mut Reader<'a>, ids: &[Vec<u32>]) -> Result<ShardRec
     for _ in 0..n_arns {
         resource_arns.push(Cow::Borrowed(reader.str()?));
     }
-    let text = (reader.u32()?, reader.u32()?, reader.u32()?);
+    let text = match reader.u8()? {
+        0 => ShardText::Block {
+            block: reader.u32()?,
+            start: reader.u32()?,
+            len: reader.u32()?,
+        },
+        1 => ShardText::InFile {
+            at: reader.u64()?,
+            len: reader.u32()?,
+        },
+        other => return Err(format!("unknown text place {other} in a shard")),
+    };
+    let hash = reader.u64()?;
     Ok(ShardRecord {
         file_idx,
         normalized: Normalized {
@@ -393,26 +469,18 @@ fn read_record<'a>(reader: &mut Reader<'a>, ids: &[Vec<u32>]) -> Result<ShardRec
         values,
         error_message,
         text,
+        hash,
     })
 }
 
-/// One text block: its text's length and the block as the store keeps it.
-fn read_block(reader: &mut Reader<'_>) -> Result<(u32, TextBlock), String> {
+/// One text block, as the store keeps it.
+fn read_block(reader: &mut Reader<'_>) -> Result<String, String> {
     let at = reader.at();
-    let kind = reader.u8()?;
-    let plain_len = reader.u32()?;
     let len = reader.u32()? as usize;
     let bytes = reader.take(len)?;
-    let block = match kind {
-        0 => TextBlock::Plain(
-            std::str::from_utf8(bytes)
-                .map_err(|_| format!("shard text block at byte {at} is not UTF-8"))?
-                .to_owned(),
-        ),
-        1 => TextBlock::Compressed(bytes.to_vec()),
-        other => return Err(format!("unknown text block kind {other} in a shard")),
-    };
-    Ok((plain_len, block))
+    std::str::from_utf8(bytes)
+        .map(str::to_owned)
+        .map_err(|_| format!("shard text block at byte {at} is not UTF-8"))
 }
 
 #[cfg(test)]
@@ -437,7 +505,7 @@ mod tests {
     fn shard() -> (Vec<u8>, usize) {
         let mut writer = ShardWriter::default();
         for (event_id, name) in [("a", "GetObject"), ("b", "GetObject"), ("c", "PutObject")] {
-            writer.place(&record(event_id, name), r#"{"x":1}"#, 0);
+            writer.place(&record(event_id, name), r#"{"x":1}"#, 0, None);
         }
         let records_len = writer.records.len();
         let mut report = FileReport::new("f.json", 100);

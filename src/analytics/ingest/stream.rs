@@ -18,6 +18,7 @@ use crate::analytics::ingest::{
     finish, place_read_record, place_record, reject, FileReport, FileStatus, RejectReason,
     DIGEST_MESSAGE, MAX_REASONS,
 };
+use crate::analytics::raw_arena::Reread;
 use crate::analytics::store::RecordSink;
 
 /// How much decoded text is gathered before a piece is cut off and read.
@@ -46,6 +47,10 @@ pub struct FileIngest {
     pending: Vec<u8>,
     /// Whether a byte-order mark at the start has been looked for.
     bom_checked: bool,
+    /// Whether one was found (and left out of the text).
+    bom_dropped: bool,
+    /// Whether the file can be read again for its records' text (not an archive's entry).
+    rereadable: bool,
     /// The file offset of `pending[0]` (in the text, after any byte-order mark).
     pending_offset: usize,
     /// Lines before `pending[0]`.
@@ -84,6 +89,8 @@ impl FileIngest {
             inflow: Inflow::new(max_decoded_bytes),
             pending: Vec::new(),
             bom_checked: false,
+            bom_dropped: false,
+            rereadable: true,
             pending_offset: 0,
             pending_line: 0,
             splitter: Splitter::default(),
@@ -107,6 +114,14 @@ impl FileIngest {
     #[must_use]
     pub fn with_piece_bytes(mut self, piece_bytes: usize) -> Self {
         self.piece_bytes = piece_bytes.max(1);
+        self
+    }
+
+    /// Says the file cannot be read again (an entry of an archive): its records' text is
+    /// always handed over, never left in it.
+    #[must_use]
+    pub fn not_rereadable(mut self) -> Self {
+        self.rereadable = false;
         self
     }
 
@@ -219,6 +234,7 @@ impl FileIngest {
         self.bom_checked = true;
         if self.pending.starts_with(&[0xef, 0xbb, 0xbf]) {
             self.pending.drain(..3);
+            self.bom_dropped = true;
         }
     }
 
@@ -287,9 +303,22 @@ impl FileIngest {
         };
 
         let (file_idx, report, reasons) = (self.file_idx, &mut self.report, &mut self.reasons);
+        // Where a record's text starts in the file's decoded text, when it is a slice of it.
+        let piece = text.as_bytes().as_ptr_range();
+        let (rereadable, origin_byte) = (self.rereadable, origin.byte);
+        let at = |raw: &str| {
+            let range = raw.as_bytes().as_ptr_range();
+            let inside = piece.start <= range.start && range.end <= piece.end;
+            (rereadable && inside)
+                .then(|| (origin_byte + (range.start as usize - piece.start as usize)) as u64)
+        };
         let on_item = &mut |item: Item<'_>| match item {
-            Item::Record(raw) => place_record(store, file_idx, raw, report, reasons),
-            Item::Read(text, record) => place_read_record(store, file_idx, text, record, report),
+            Item::Record(raw) => {
+                place_record(store, file_idx, (raw, at(raw.get())), report, reasons);
+            }
+            Item::Read(text, record) => {
+                place_read_record(store, file_idx, (text, at(text)), record, report);
+            }
             Item::NotARecord(reason) => {
                 report.read += 1;
                 reject(report, reasons, reason);
@@ -337,6 +366,13 @@ impl FileIngest {
         }
         let mut report = self.report;
         report.decoded_bytes = self.inflow.decoded_bytes();
+        report.reread = self.rereadable.then_some(if self.inflow.was_gzip() {
+            Reread::Whole
+        } else {
+            Reread::Slice {
+                skip: if self.bom_dropped { 3 } else { 0 },
+            }
+        });
         let mut reasons = self.reasons;
         reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
         reasons.truncate(MAX_REASONS);
