@@ -223,6 +223,10 @@ struct RunFigures {
     index_seconds: f64,
     search_memory_bytes: usize,
     search_bytes_per_event: f64,
+    /// The events' columns and dictionaries, per event (`Dataset::store_memory_bytes`).
+    core_bytes_per_event: f64,
+    /// The events' text (kept up to the budget, else its place and hash), per event.
+    text_bytes_per_event: f64,
     /// The index built in parts, when asked for.
     parts: Option<PartsFigures>,
     queries: Vec<QueryFigures>,
@@ -560,6 +564,7 @@ fn run(config: &Config, queries: &[NamedQuery]) -> (RunFigures, GenSummary) {
 
     let ingest_seconds = ingesting.as_secs_f64();
     let events = summary.events as f64;
+    let store_bytes = dataset.store_memory_bytes();
     let figures = RunFigures {
         generate_seconds: generating.as_secs_f64(),
         ingest_seconds,
@@ -568,6 +573,8 @@ fn run(config: &Config, queries: &[NamedQuery]) -> (RunFigures, GenSummary) {
         index_seconds,
         search_memory_bytes,
         search_bytes_per_event: search_memory_bytes as f64 / events.max(1.0),
+        core_bytes_per_event: store_bytes.0 as f64 / events.max(1.0),
+        text_bytes_per_event: store_bytes.1 as f64 / events.max(1.0),
         parts,
         queries: figures,
         dashboards,
@@ -598,6 +605,8 @@ fn median_run(runs: &[RunFigures]) -> RunFigures {
         index_seconds: of(&|run| run.index_seconds),
         search_memory_bytes: first.search_memory_bytes,
         search_bytes_per_event: first.search_bytes_per_event,
+        core_bytes_per_event: first.core_bytes_per_event,
+        text_bytes_per_event: first.text_bytes_per_event,
         parts: first.parts.as_ref().map(|parts| PartsFigures {
             pack_seconds: of(&|run| run.parts.as_ref().map_or(0.0, |p| p.pack_seconds)),
             index_seconds: of(&|run| run.parts.as_ref().map_or(0.0, |p| p.index_seconds)),
@@ -652,6 +661,11 @@ fn table(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
         m.index_seconds,
         m.search_memory_bytes as f64 / 1e6,
         m.search_bytes_per_event
+    )?;
+    writeln!(
+        out,
+        "events: {:.1} bytes/event of columns and dictionaries, {:.1} bytes/event of text (kept up to the budget, else its place and hash)",
+        m.core_bytes_per_event, m.text_bytes_per_event
     )?;
     if let Some(parts) = &m.parts {
         writeln!(

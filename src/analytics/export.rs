@@ -5,7 +5,7 @@
 //! be one string: the parts of any partition of `0..len`, concatenated, are the whole document.
 
 use crate::analytics::model::time::{format_utc_seconds, Millis};
-use crate::analytics::{Dataset, FileRead, Selection};
+use crate::analytics::{Dataset, Field, FileRead, Selection};
 
 /// The formats a selection can be exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,20 +171,31 @@ impl Dataset {
     }
 
     /// The reads of files that exporting events `start..start + count` of `ordered` as
-    /// `format` needs and that are not lent now.
+    /// `format` (with `columns`, for CSV) needs and that are not lent now: every record's text
+    /// for JSON, and for CSV that of events not yet indexed when a column is a nested field.
     pub fn export_reads(
         &self,
         ordered: &Selection,
         format: ExportFormat,
+        columns: &[String],
         start: usize,
         count: usize,
     ) -> Vec<FileRead> {
-        if format == ExportFormat::Csv {
-            return Vec::new();
-        }
         let ids = ordered.ids();
         let end = start.saturating_add(count).min(ids.len());
-        self.text_reads(&ids[start.min(end)..end])
+        let ids = &ids[start.min(end)..end];
+        if format != ExportFormat::Csv {
+            return self.text_reads(ids);
+        }
+        let nested = columns
+            .iter()
+            .any(|column| column != "time" && Field::from_key(column).is_none());
+        if !nested {
+            return Vec::new();
+        }
+        let (indexed, _) = self.index_progress();
+        let unindexed: Vec<u32> = ids.iter().copied().filter(|&id| id >= indexed).collect();
+        self.text_reads(&unindexed)
     }
 }
 
@@ -240,7 +251,19 @@ mod tests {
     }
 
     fn fixture() -> Dataset {
+        fixture_keeping(usize::MAX)
+    }
+
+    /// The fixture, its records' text past `budget` bytes left in its file, `t.json`.
+    fn fixture_keeping(budget: usize) -> Dataset {
         let mut dataset = Dataset::default();
+        dataset.set_resident_text_budget(budget);
+        dataset.ingest_file("t.json", fixture_text().as_bytes());
+        dataset.commit();
+        dataset
+    }
+
+    fn fixture_text() -> String {
         let records: Vec<String> = (0..7)
             .map(|n| {
                 format!(
@@ -248,10 +271,42 @@ mod tests {
                 )
             })
             .collect();
-        let text = format!("{{\"Records\":[{}]}}", records.join(","));
-        dataset.ingest_file("t.json", text.as_bytes());
-        dataset.commit();
-        dataset
+        format!("{{\"Records\":[{}]}}", records.join(","))
+    }
+
+    #[test]
+    fn text_left_in_the_file_is_read_again_before_it_is_exported() {
+        let kept = fixture();
+        let in_file = fixture_keeping(0);
+        let selection = in_file.select(&Query::default());
+        let nested: Vec<String> = ["time", "userIdentity.userName"].map(str::to_owned).to_vec();
+        let simple: Vec<String> = ["time", "eventName"].map(str::to_owned).to_vec();
+        // Not lent: JSON names the file; CSV of simple columns needs no text.
+        let error = in_file
+            .export_part(&selection, ExportFormat::Json, &[], 0, 7)
+            .unwrap_err();
+        assert!(error.contains("t.json"), "{error}");
+        assert!(in_file
+            .export_reads(&selection, ExportFormat::Csv, &simple, 0, 7)
+            .is_empty());
+        // A nested column of events not yet indexed reads their text; lent, both match.
+        for (format, columns) in [(ExportFormat::Json, &simple), (ExportFormat::Csv, &nested)] {
+            let mut in_file = fixture_keeping(0);
+            let reads = in_file.export_reads(&selection, format, columns, 0, 7);
+            assert_eq!(reads.len(), 1, "{format:?}");
+            let text = fixture_text();
+            for read in reads {
+                let range = read.bytes().unwrap();
+                in_file
+                    .lend_text(&read, &text.as_bytes()[range.start as usize..range.end as usize])
+                    .unwrap();
+            }
+            assert_eq!(
+                in_file.export_part(&selection, format, columns, 0, 7),
+                kept.export_part(&kept.select(&Query::default()), format, columns, 0, 7),
+                "{format:?}"
+            );
+        }
     }
 
     #[test]

@@ -517,6 +517,15 @@ impl Dataset {
         Ok(())
     }
 
+    /// Bytes held by the events' columns and dictionaries (everything but their text and the
+    /// search index), and by their text (kept, or its place in the file and its hash).
+    pub fn store_memory_bytes(&self) -> (usize, usize) {
+        (
+            self.store.core_memory_bytes(),
+            self.store.raw_memory_bytes(),
+        )
+    }
+
     /// Bytes of records' text kept in memory, and how many events' text was left in their files.
     pub fn text_figures(&self) -> (usize, u32) {
         self.store.text_figures()
@@ -695,7 +704,7 @@ impl Dataset {
     pub fn n_unsearchable(&self) -> u32 {
         let n_events = self.store.len() as u32;
         (self.n_searchable..n_events)
-            .filter(|&event_idx| self.store.text(event_idx) == Err(raw_arena::Missing::NotLent))
+            .filter(|&event_idx| !self.store.text_at_hand(event_idx))
             .count() as u32
     }
 

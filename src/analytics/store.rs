@@ -783,6 +783,43 @@ impl Store {
         self.raw.memory_bytes()
     }
 
+    /// Bytes held by everything but the records' text: the columns, the dictionaries, the
+    /// `eventID` table and chains, the resources and the time order (capacities, and hash
+    /// tables' estimated buckets).
+    pub fn core_memory_bytes(&self) -> usize {
+        fn vec<T>(items: &Vec<T>) -> usize {
+            items.capacity() * std::mem::size_of::<T>()
+        }
+        let columns: usize = self.columns.iter().map(vec).sum();
+        let dictionaries: usize = self
+            .dictionaries
+            .iter()
+            .chain([&self.error_messages, &self.event_ids, &self.resource_arns])
+            .map(Dictionary::memory_bytes)
+            .sum();
+        columns
+            + dictionaries
+            + vec(&self.time)
+            + vec(&self.error_message)
+            + vec(&self.read_only)
+            + vec(&self.file)
+            + vec(&self.duplicates)
+            + vec(&self.conflict)
+            + vec(&self.event_id)
+            + vec(&self.first_with_id)
+            + self.next_with_id.capacity() * 9
+            + vec(&self.resource_ids)
+            + vec(&self.resource_end)
+            + vec(&self.by_time)
+    }
+
+    /// Whether an event's text is kept or lent now (without reading it).
+    pub fn text_at_hand(&self, event_idx: u32) -> bool {
+        self.raw
+            .in_file(event_idx)
+            .is_none_or(|range| self.raw.is_lent(self.file_idx(event_idx), &range))
+    }
+
     /// Bytes of text kept, and how many events' text was left in their files.
     pub fn text_figures(&self) -> (usize, u32) {
         let in_files = (0..self.len() as u32)

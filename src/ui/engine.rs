@@ -389,7 +389,7 @@ impl Engine {
         let reads = loop {
             let reads = self
                 .dataset
-                .with_value(|dataset| dataset.export_reads(ordered, format, start, count));
+                .with_value(|dataset| dataset.export_reads(ordered, format, columns, start, count));
             let wanted: u64 = reads
                 .iter()
                 .map(|read| read.decoded.end - read.decoded.start)

@@ -63,6 +63,9 @@ pub fn EventTable() -> impl IntoView {
     let rows = Memo::new(move |_| {
         let (start, count) = window.get();
         let columns = state.columns.get();
+        // Cells of nested fields of events not yet indexed whose text is in their files fill in
+        // as indexing goes on.
+        state.index_epoch.track();
         state
             .ordered
             .with(|ordered| state.engine.table_rows(ordered, &columns, start, count))

@@ -88,10 +88,10 @@ fn progressed(state: AppState, progress: (u32, u32), last_answer: &mut f64) {
     let done = progress.0 >= progress.1;
     if done || now_ms() - *last_answer > ANSWER_AGAIN_MS {
         *last_answer = now_ms();
-        if state
+        let waiting = state
             .selection
-            .with_untracked(|selection| selection.unsearched() > 0)
-        {
+            .with_untracked(|selection| selection.unsearched() > 0);
+        if done || waiting {
             state.index_epoch.update(|epoch| *epoch += 1);
         }
     }
@@ -163,7 +163,9 @@ async fn index_in_workers(state: AppState, lanes: &[Rc<Lane>]) -> bool {
             in_flight.push_back((job.events as usize, Box::pin(lane.index(&job, &files))));
         }
         let Some((events, part)) = in_flight.pop_front() else {
-            return true;
+            // No job could be made for what is left (a file not at hand): the page says why.
+            let (indexed, total) = state.engine.index_some(0);
+            return indexed >= total;
         };
         let part = part.await;
         if state.engine.generation() != generation || loading(state) || over_budget(state) {

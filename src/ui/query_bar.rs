@@ -78,10 +78,19 @@ pub fn QueryBar() -> impl IntoView {
                     </span>
                     {move || {
                         let unsearched = state.selection.with(Selection::unsearched);
+                        let stopped = state.index_stopped.get() || state.index_problem.with(Option::is_some);
                         (unsearched > 0).then(|| view! {
                             <span class="tv-query__pending" data-testid="query-unsearched" data-value=unsearched
-                                title="Their text is read again from their files as the field index is built; the answer updates as it goes">
-                                {format!("· {} events still being indexed are not counted yet", format::count(u64::from(unsearched)))}
+                                title=if stopped {
+                                    "The field index stopped before them (see the Fields card); their text is in their files"
+                                } else {
+                                    "Their text is read again from their files as the field index is built; the answer updates as it goes"
+                                }>
+                                {if stopped {
+                                    format!("· {} events not indexed are not counted", format::count(u64::from(unsearched)))
+                                } else {
+                                    format!("· {} events still being indexed are not counted yet", format::count(u64::from(unsearched)))
+                                }}
                             </span>
                         })
                     }}
