@@ -279,7 +279,9 @@ mod tests {
         let kept = fixture();
         let in_file = fixture_keeping(0);
         let selection = in_file.select(&Query::default());
-        let nested: Vec<String> = ["time", "userIdentity.userName"].map(str::to_owned).to_vec();
+        let nested: Vec<String> = ["time", "userIdentity.userName"]
+            .map(str::to_owned)
+            .to_vec();
         let simple: Vec<String> = ["time", "eventName"].map(str::to_owned).to_vec();
         // Not lent: JSON names the file; CSV of simple columns needs no text.
         let error = in_file
@@ -298,7 +300,10 @@ mod tests {
             for read in reads {
                 let range = read.bytes().unwrap();
                 in_file
-                    .lend_text(&read, &text.as_bytes()[range.start as usize..range.end as usize])
+                    .lend_text(
+                        &read,
+                        &text.as_bytes()[range.start as usize..range.end as usize],
+                    )
                     .unwrap();
             }
             assert_eq!(
