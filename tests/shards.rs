@@ -90,6 +90,18 @@ fn through_workers(
     order: &[usize],
     in_files: bool,
 ) -> Dataset {
+    through_workers_keeping(files, workers, order, in_files, None)
+}
+
+/// [`through_workers`], the page keeping at most `budget` bytes of text: past it, it lets go
+/// of text that is in its file, from shards that still carry it too.
+fn through_workers_keeping(
+    files: &[(String, Vec<u8>)],
+    workers: usize,
+    order: &[usize],
+    in_files: bool,
+    budget: Option<usize>,
+) -> Dataset {
     let mut readers: Vec<Dataset> = (0..workers)
         .map(|_| {
             let mut reader = Dataset::for_shards();
@@ -111,6 +123,9 @@ fn through_workers(
         })
         .collect();
     let mut dataset = Dataset::default();
+    if let Some(budget) = budget {
+        dataset.set_resident_text_budget(budget);
+    }
     for &at in order {
         let added = dataset
             .absorb_shard(&std::mem::take(&mut shards[at]))
@@ -185,6 +200,28 @@ fn shards_absorbed_in_reading_order_equal_reading_in_place() {
     }
     assert!(kept.ledger().duplicates > 0 && kept.ledger().conflicts > 0);
     assert!(kept.ledger().rejected > 0);
+    // Workers that send text to a page past its budget (1 MB of the corpus's 27 MB): the page
+    // lets go of the text it kept and of the text shards still carry, and reads files again.
+    let mut let_go = through_workers_keeping(&files, 2, &order, false, Some(1 << 20));
+    assert_eq!(let_go.ledger(), kept.ledger());
+    assert_eq!(dashboards(&let_go), dashboards(&kept));
+    let (kept_bytes, in_files) = let_go.text_figures();
+    assert!(kept_bytes < 1 << 20, "{kept_bytes} bytes kept");
+    assert!(
+        in_files as usize > kept.n_events() * 9 / 10,
+        "{in_files} in files"
+    );
+    let every_event: Vec<u32> = (0..let_go.n_events() as u32).collect();
+    for chunk in every_event.chunks(5_000) {
+        lend(&mut let_go, chunk, &files);
+        for &event_idx in chunk.iter().step_by(97) {
+            let detail = let_go.event_detail(event_idx).unwrap();
+            assert!(
+                detail.text_note.is_none() && !detail.json.is_empty(),
+                "{detail:?}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -359,9 +359,10 @@ impl Dataset {
         self.end_file()
     }
 
-    /// Sets how much record text is kept (default 256 MB). Past it, a record whose text is a
-    /// slice of its file keeps only where it is, and the text is read again from the file when
-    /// wanted (see [`Dataset::text_reads`], [`Dataset::lend_text`]).
+    /// Sets how much record text is kept (default 256 MB). Once a load passes it, every record
+    /// whose text is a slice of its file, loaded before or after, keeps only where it is, and
+    /// the text is read again from the file when wanted (see [`Dataset::text_reads`],
+    /// [`Dataset::lend_text`]).
     pub fn set_resident_text_budget(&mut self, bytes: usize) {
         self.store.set_resident_budget(bytes);
     }
@@ -529,6 +530,12 @@ impl Dataset {
     /// Bytes of records' text kept in memory, and how many events' text was left in their files.
     pub fn text_figures(&self) -> (usize, u32) {
         self.store.text_figures()
+    }
+
+    /// Drops the text lent from files (read again for a view or the index); it is read again
+    /// when next wanted.
+    pub fn release_loans(&mut self) {
+        self.store.release_loans();
     }
 
     /// How many records read are held, waiting for text left in files to be compared with

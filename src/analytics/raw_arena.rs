@@ -1,10 +1,12 @@
 //! The records' JSON text, for the detail view, exports and the search index. While the text
-//! fits a budget it is kept, in blocks of about [`BLOCK_BYTES`]; past it, a record whose text
-//! is a verbatim slice of its file (every record of a trail file, plain or gzipped) keeps only
-//! where that slice is (its offset in the file's decoded text and its length) and the text stays
-//! in the file, which is read again when the text is wanted. A record whose text is not in its
-//! file as such (a row of a CSV export, a record quoted inside a CloudWatch Logs message, an
-//! entry of a zip archive) is always kept.
+//! fits a budget it is kept, in blocks of about [`BLOCK_BYTES`]. Once it grows past the budget
+//! the arena *lets go*: a record whose text is a verbatim slice of its file (every record of a
+//! trail file, plain or gzipped), kept before or offered after, keeps only where that slice is
+//! (its offset in the file's decoded text and its length) and the text stays in the file,
+//! which is read again when the text is wanted. So a large load keeps no such text at all,
+//! and a small one keeps all of it. A record whose text is not in its file as such (a row of a
+//! CSV export, a record quoted inside a CloudWatch Logs message, an entry of a zip archive) is
+//! always kept.
 //!
 //! Every record also keeps a 64-bit hash of its text (XXH3): identical copies are told apart
 //! from different content without the text, and text read again from a file is checked
@@ -34,6 +36,9 @@ pub const MIN_LENT: usize = 4;
 
 /// `Span::block` of a record whose text is in its file.
 const IN_FILE: u32 = u32::MAX;
+
+/// `RawArena::kept_at` of a kept record whose text is not a slice of its file.
+const NO_PLACE: u64 = u64::MAX;
 
 /// Where one record's text is: a block and its start in the block's text, or ([`IN_FILE`]) its
 /// start in the decoded text of its file.
@@ -78,6 +83,13 @@ pub struct RawArena {
     /// Bytes of text in blocks.
     resident_bytes: usize,
     budget: usize,
+    /// Until the arena lets go: for each record kept so far, where its text is in its file
+    /// ([`NO_PLACE`] when it is not a slice of it).
+    kept_at: Vec<u64>,
+    /// Set once the text grew past the budget: text that is a slice of its file is not kept.
+    let_go: bool,
+    /// Set when blocks may be freed ([`RawArena::compact`]).
+    to_compact: bool,
     /// Newest last.
     lent: Vec<Loan>,
     lent_bytes: usize,
@@ -91,6 +103,9 @@ impl Default for RawArena {
             hashes: Vec::new(),
             resident_bytes: 0,
             budget: DEFAULT_RESIDENT_BUDGET,
+            kept_at: Vec::new(),
+            let_go: false,
+            to_compact: false,
             lent: Vec::new(),
             lent_bytes: 0,
         }
@@ -108,9 +123,10 @@ impl RawArena {
         self.budget = bytes;
     }
 
-    /// Whether text offered now (and `margin` bytes more) would still be kept.
+    /// Whether text offered now (and `margin` bytes more) that is a slice of its file would
+    /// still be kept.
     pub fn keeps_text(&self, margin: usize) -> bool {
-        self.resident_bytes.saturating_add(margin) <= self.budget
+        !self.let_go && self.resident_bytes.saturating_add(margin) <= self.budget
     }
 
     /// Appends one record's text; `at` is where the text starts in its file's decoded text,
@@ -122,8 +138,19 @@ impl RawArena {
             self.push_in_file(at, text.len() as u32, hash);
             return;
         }
+        let span = self.keep(text);
+        self.note_kept(at);
+        self.spans.push(span);
+        self.hashes.push(hash);
+    }
+
+    /// Copies `text` into the open block (a new one when it does not fit, or when the last was
+    /// freed) and says where.
+    fn keep(&mut self, text: &str) -> Span {
         let needs_block = match self.blocks.last() {
-            Some(open) => !open.is_empty() && open.len() + text.len() > BLOCK_BYTES,
+            Some(open) => {
+                (!open.is_empty() && open.len() + text.len() > BLOCK_BYTES) || open.capacity() == 0
+            }
             None => true,
         };
         if needs_block {
@@ -136,34 +163,125 @@ impl RawArena {
             open.push_str(text);
         }
         self.resident_bytes += text.len();
-        self.spans.push(Span {
+        Span {
             block: block as u32,
             len: text.len() as u32,
             start: start as u64,
-        });
-        self.hashes.push(hash);
+        }
+    }
+
+    /// Notes where the record about to be pushed, kept, is in its file (until the arena lets
+    /// go, after which no text with a place is kept).
+    fn note_kept(&mut self, at: Option<u64>) {
+        if self.let_go {
+            return;
+        }
+        let index = self.spans.len();
+        if at.is_some() || self.kept_at.len() > index {
+            self.kept_at.resize(index, NO_PLACE);
+            self.kept_at.push(at.unwrap_or(NO_PLACE));
+        }
+    }
+
+    /// Lets go of the text kept so far that is a slice of its file (it keeps only its place),
+    /// and of such text from now on. The blocks stay where they are (a block being read from,
+    /// by a shard being absorbed, keeps its index) until [`RawArena::compact`] frees those no
+    /// record needs.
+    fn let_go(&mut self) {
+        if self.let_go {
+            return;
+        }
+        self.let_go = true;
+        self.to_compact = true;
+        let kept_at = std::mem::take(&mut self.kept_at);
+        for (span, at) in self.spans.iter_mut().zip(kept_at) {
+            if span.block != IN_FILE && at != NO_PLACE {
+                *span = Span {
+                    block: IN_FILE,
+                    len: span.len,
+                    start: at,
+                };
+            }
+        }
+    }
+
+    /// After the arena let go: frees the blocks whose text no record keeps any longer, and
+    /// rewrites the others to hold only the text still kept (each block keeps its index). Call
+    /// it between reads, never while a shard's records are being placed.
+    pub fn compact(&mut self) {
+        if !std::mem::take(&mut self.to_compact) {
+            return;
+        }
+        let mut users: Vec<Vec<usize>> = vec![Vec::new(); self.blocks.len()];
+        for (index, span) in self.spans.iter().enumerate() {
+            if let Some(users) = users.get_mut(span.block as usize) {
+                users.push(index);
+            }
+        }
+        for (block, users) in self.blocks.iter_mut().zip(users) {
+            let used: usize = users
+                .iter()
+                .map(|&index| self.spans[index].len as usize)
+                .sum();
+            if used == block.len() {
+                continue;
+            }
+            let mut kept = String::with_capacity(used);
+            for index in users {
+                let span = &mut self.spans[index];
+                let from = span.start as usize;
+                let start = kept.len();
+                kept.push_str(
+                    block
+                        .get(from..from + span.len as usize)
+                        .unwrap_or_default(),
+                );
+                span.start = start as u64;
+            }
+            *block = kept;
+        }
+        self.resident_bytes = self.blocks.iter().map(String::len).sum();
+    }
+
+    /// Whether text that is a slice of its file, offered now from elsewhere, would be kept: if
+    /// not, it should be placed with [`RawArena::push_in_file`].
+    pub fn takes_text_with_place(&self) -> bool {
+        !self.let_go
     }
 
     /// Appends a block of text made elsewhere (a worker's shard) and returns its index, for
     /// [`RawArena::push_span`].
     pub fn append_block(&mut self, text: String) -> u32 {
+        self.to_compact |= self.let_go;
         self.resident_bytes += text.len();
         self.blocks.push(text);
         self.blocks.len() as u32 - 1
     }
 
-    /// Appends a record whose text is already in block `block`, at `start`, `len` bytes long.
-    pub fn push_span(&mut self, block: u32, start: u32, len: u32, hash: u64) {
+    /// Appends a record whose text is already in block `block`, at `start`, `len` bytes long;
+    /// `at` is where it is in its file's decoded text, if it is a slice of it. Once the text
+    /// kept passes the budget, the arena lets go.
+    pub fn push_span(&mut self, block: u32, start: u32, len: u32, hash: u64, at: Option<u64>) {
+        if let (Some(at), true) = (at, self.let_go) {
+            self.push_in_file(at, len, hash);
+            return;
+        }
+        self.note_kept(at);
         self.spans.push(Span {
             block,
             len,
             start: u64::from(start),
         });
         self.hashes.push(hash);
+        if self.resident_bytes > self.budget {
+            self.let_go();
+        }
     }
 
-    /// Appends a record whose text stays in its file, at `at` in its decoded text.
+    /// Appends a record whose text stays in its file, at `at` in its decoded text; the arena
+    /// lets go of kept text that is in its file.
     pub fn push_in_file(&mut self, at: u64, len: u32, hash: u64) {
+        self.let_go();
         self.spans.push(Span {
             block: IN_FILE,
             len,
@@ -264,8 +382,15 @@ impl RawArena {
     /// Bytes held: kept text, the per-record places and hashes, and lent text.
     pub fn memory_bytes(&self) -> usize {
         self.resident_bytes
-            + self.spans.len() * (std::mem::size_of::<Span>() + std::mem::size_of::<u64>())
+            + self.spans.capacity() * std::mem::size_of::<Span>()
+            + (self.hashes.capacity() + self.kept_at.capacity()) * std::mem::size_of::<u64>()
             + self.lent_bytes
+    }
+
+    /// Drops every loan.
+    pub fn release_loans(&mut self) {
+        self.lent = Vec::new();
+        self.lent_bytes = 0;
     }
 
     /// Bytes of kept text.
@@ -654,28 +779,89 @@ mod tests {
     }
 
     #[test]
-    fn text_past_the_budget_stays_in_its_file_and_reads_back_when_lent() {
-        let (mut arena, text, _) = arena(5_000, 64 << 10);
-        let kept = (0..5_000u32)
-            .filter(|&i| arena.in_file(i).is_none())
-            .count();
-        assert!(kept > 100 && kept < 1_000, "{kept} kept");
-        assert!(arena.resident_bytes() <= 64 << 10);
-        assert_eq!(arena.text(3, 0), Ok(record(3).as_str()));
-        assert_eq!(arena.text(4_000, 0), Err(Missing::NotLent));
-        let range = arena.in_file(4_000).unwrap();
-        let read = FileRead {
-            file_idx: 0,
-            how: Reread::Slice { skip: 0 },
-            decoded: range.start - 100..range.end + 50,
-        };
-        let bytes = decoded_range(&read, &given(&read, text.as_bytes())).unwrap();
-        arena.lend(0, read.decoded.start, bytes);
-        assert_eq!(arena.text(4_000, 0), Ok(record(4_000).as_str()));
-        // Another file's loan is not this one's.
-        assert_eq!(arena.text(4_000, 1), Err(Missing::NotLent));
+    fn a_load_past_the_budget_keeps_no_text_that_is_in_its_file() {
+        let (text, starts) = file(5_000);
+        let mut arena = RawArena::default();
+        arena.set_resident_budget(64 << 10);
+        // Every tenth record's text is not a slice of its file (a CSV row, say).
+        let place = |i: usize| (i % 10 != 5).then_some(starts[i]);
+        for i in 0..200 {
+            arena.push(&record(i), place(i));
+        }
+        assert!(arena.keeps_text(0));
+        assert!(
+            (0..200).all(|i| arena.in_file(i).is_none()),
+            "under the budget, all is kept"
+        );
+        assert_eq!(arena.text(7, 0), Ok(record(7).as_str()));
+        for i in 200..5_000 {
+            arena.push(&record(i), place(i));
+        }
+        arena.compact();
+        assert!(!arena.keeps_text(0));
+        let not_in_file: usize = (0..5_000)
+            .filter(|&i| place(i).is_none())
+            .map(|i| record(i).len())
+            .sum();
+        assert_eq!(
+            arena.resident_bytes(),
+            not_in_file,
+            "only text that is not in its file is kept"
+        );
+        for i in [0, 7, 199, 200, 4_000] {
+            assert_eq!(arena.text(i as u32, 0), Err(Missing::NotLent), "record {i}");
+        }
+        for i in [5, 195, 205, 4_995] {
+            assert_eq!(
+                arena.text(i as u32, 0),
+                Ok(record(i).as_str()),
+                "record {i}"
+            );
+        }
+        // Records kept before the arena let go read back from their file like the others.
+        for i in [7, 4_000] {
+            let range = arena.in_file(i).unwrap();
+            assert_eq!(range.start, starts[i as usize]);
+            let read = FileRead {
+                file_idx: 0,
+                how: Reread::Slice { skip: 0 },
+                decoded: range.start - 100..range.end + 50,
+            };
+            let bytes = decoded_range(&read, &given(&read, text.as_bytes())).unwrap();
+            arena.lend(0, read.decoded.start, bytes);
+            assert_eq!(arena.text(i, 0), Ok(record(i as usize).as_str()));
+            // Another file's loan is not this one's.
+            assert_eq!(arena.text(i, 1), Err(Missing::NotLent));
+        }
         assert_eq!(arena.text(4_001, 0), Err(Missing::NotLent));
         assert_eq!(arena.text(9_999, 0), Ok(""));
+        // Kept text offered after letting go goes on a block of its own.
+        arena.push("{\"late\":1}", None);
+        assert_eq!(arena.text(5_000, 0), Ok("{\"late\":1}"));
+    }
+
+    #[test]
+    fn text_from_elsewhere_is_let_go_like_text_read_here() {
+        let mut arena = RawArena::default();
+        arena.set_resident_budget(100);
+        let block = arena.append_block("{\"a\":1}{\"b\":2}".repeat(10));
+        arena.push_span(block, 0, 7, text_hash("{\"a\":1}"), Some(1_000));
+        arena.push_span(block, 7, 7, text_hash("{\"b\":2}"), None);
+        // The block's 140 bytes are past the budget: the first record's text is let go.
+        assert!(!arena.takes_text_with_place());
+        assert_eq!(arena.in_file(0), Some(1_000..1_007));
+        assert_eq!(arena.text(1, 0), Ok("{\"b\":2}"));
+        // The block keeps only what a record without a place still needs.
+        arena.compact();
+        assert_eq!(arena.text(1, 0), Ok("{\"b\":2}"));
+        assert_eq!(arena.resident_bytes(), 7);
+        // A block no record needs any longer is freed.
+        let unused = arena.append_block("x".repeat(50));
+        arena.push_span(unused, 0, 7, 0, Some(2_000));
+        assert_eq!(arena.in_file(2), Some(2_000..2_007));
+        arena.compact();
+        assert_eq!(arena.resident_bytes(), 7);
+        assert_eq!(arena.text(1, 0), Ok("{\"b\":2}"));
     }
 
     #[test]

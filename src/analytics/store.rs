@@ -85,6 +85,8 @@ pub enum ShardText {
         start: u32,
         /// Its length in bytes.
         len: u32,
+        /// Where it is in its file's decoded text, when it is a slice of it.
+        at: Option<u64>,
     },
     /// Left in its file: where it starts in the file's decoded text, and its length.
     InFile {
@@ -236,6 +238,17 @@ impl Store {
         self.raw.keeps_text(margin)
     }
 
+    /// Whether text that is a slice of its file, offered now with its place, is kept at all
+    /// (not once the store has let go of such text: see [`RawArena`]).
+    pub fn takes_text_with_place(&self) -> bool {
+        self.raw.takes_text_with_place()
+    }
+
+    /// Drops the text lent from files.
+    pub fn release_loans(&mut self) {
+        self.raw.release_loans();
+    }
+
     fn place_raw(&mut self, offer: &Offer<'_, '_>) -> Placement {
         self.changes += 1;
         let Offer { record, raw, .. } = *offer;
@@ -286,9 +299,12 @@ impl Store {
     ) -> Result<(Option<u32>, Option<u32>), Missing> {
         let (offered, offered_hash) = match raw {
             RawRef::Text(text, _) => (Ok(text), text_hash(text)),
-            RawRef::Shard(ShardText::Block { block, start, len }, hash) => {
-                (Ok(self.raw.block_text(block, start, len)), hash)
-            }
+            RawRef::Shard(
+                ShardText::Block {
+                    block, start, len, ..
+                },
+                hash,
+            ) => (Ok(self.raw.block_text(block, start, len)), hash),
             RawRef::Shard(ShardText::InFile { at, len }, hash) => (
                 self.raw.lent_text(file_idx, at..at + u64::from(len), hash),
                 hash,
@@ -362,6 +378,16 @@ impl Store {
                 .collect(),
             text: match raw {
                 RawRef::Text(text, at) => HeldText::Own(text.to_owned(), at),
+                // Copied: the block may be freed before the record is placed.
+                RawRef::Shard(
+                    ShardText::Block {
+                        block,
+                        start,
+                        len,
+                        at,
+                    },
+                    _,
+                ) => HeldText::Own(self.raw.block_text(block, start, len).to_owned(), at),
                 RawRef::Shard(text, hash) => HeldText::Shard(text, hash),
             },
             file_idx,
@@ -495,8 +521,16 @@ impl Store {
         self.resource_end.push(self.resource_ids.len() as u32);
         match raw {
             RawRef::Text(text, at) => self.raw.push(text, at),
-            RawRef::Shard(ShardText::Block { block, start, len }, hash) => {
-                self.raw.push_span(block, start, len, hash);
+            RawRef::Shard(
+                ShardText::Block {
+                    block,
+                    start,
+                    len,
+                    at,
+                },
+                hash,
+            ) => {
+                self.raw.push_span(block, start, len, hash, at);
             }
             RawRef::Shard(ShardText::InFile { at, len }, hash) => {
                 self.raw.push_in_file(at, len, hash);
@@ -520,6 +554,7 @@ impl Store {
     /// committed order, so committing often during a long load stays cheap.
     pub fn commit(&mut self) {
         self.changes += 1;
+        self.raw.compact();
         self.settle_conflicts();
         let time = &self.time;
         let committed = self.by_time.len() as u32;

@@ -202,6 +202,11 @@ impl Engine {
         self.dataset.with_value(Dataset::text_figures)
     }
 
+    /// Drops the text read again from files.
+    pub fn release_loans(&self) {
+        self.dataset.update_value(Dataset::release_loans);
+    }
+
     /// How many records wait for a comparison with text left in files.
     pub fn n_held(&self) -> usize {
         self.dataset.with_value(Dataset::n_held)

@@ -51,6 +51,8 @@ pub fn keep_indexed(state: AppState, queue: LoadQueue) {
                 .index_progress
                 .with_untracked(|&(indexed, total)| indexed >= total)
             {
+                // The text read again to index it is not wanted any more.
+                state.engine.release_loans();
                 let page = crate::ui::pool::wasm_memory_bytes();
                 state.memory.update(|memory| memory.0 = page);
                 state.heap.set(crate::ui::heap::in_use_bytes());

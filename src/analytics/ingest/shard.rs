@@ -114,6 +114,7 @@ impl RecordSink for ShardWriter {
                 block: self.n_blocks,
                 start,
                 len: raw.len() as u32,
+                at,
             }
         };
         let out = &mut self.records;
@@ -134,10 +135,18 @@ impl RecordSink for ShardWriter {
             put_str(out, arn);
         }
         match text {
-            ShardText::Block { block, start, len } => {
-                out.push(0);
+            ShardText::Block {
+                block,
+                start,
+                len,
+                at,
+            } => {
+                out.push(if at.is_some() { 2 } else { 0 });
                 for number in [block, start, len] {
                     put_u32(out, number);
+                }
+                if let Some(at) = at {
+                    out.extend_from_slice(&at.to_le_bytes());
                 }
             }
             ShardText::InFile { at, len } => {
@@ -252,13 +261,7 @@ pub fn absorb(
                 .collect()
         })
         .collect();
-    // Block `i` of the shard becomes block `appended[i]` of the store; `lens[i]` is its text's length.
-    let mut appended = Vec::with_capacity(blocks.len());
-    let mut lens = Vec::with_capacity(blocks.len());
-    for block in blocks {
-        lens.push(block.len() as u32);
-        appended.push(store.append_text_block(block));
-    }
+    let mut blocks = ShardBlocks::new(blocks);
     while !reader.done() {
         let record = match read_record(&mut reader, &ids) {
             Ok(record) if (record.file_idx as usize) < reports.len() => record,
@@ -276,25 +279,12 @@ pub fn absorb(
                 break;
             }
         };
-        let text = match record.text {
-            ShardText::Block { block, start, len } => {
-                let in_block = lens.get(block as usize).is_some_and(|&block_len| {
-                    u64::from(start) + u64::from(len) <= u64::from(block_len)
-                });
-                if !in_block {
-                    lost_rest(
-                        &mut reports,
-                        &format!("a record's text outside its block at byte {}", reader.at()),
-                    );
-                    break;
-                }
-                ShardText::Block {
-                    block: appended[block as usize],
-                    start,
-                    len,
-                }
-            }
-            in_file @ ShardText::InFile { .. } => in_file,
+        let Some(text) = blocks.place(store, record.text) else {
+            lost_rest(
+                &mut reports,
+                &format!("a record's text outside its block at byte {}", reader.at()),
+            );
+            break;
         };
         let report = &mut reports[record.file_idx as usize];
         let placement = store.place_spanned(
@@ -310,6 +300,64 @@ pub fn absorb(
         count_placement(report, placement, record.normalized.time);
     }
     Ok(reports)
+}
+
+/// A shard's text blocks while its records are placed: block `i` becomes a block of the store
+/// once a record kept there needs it (once the store lets go of text that is a slice of its
+/// file, a block may hold only such text, and is then never appended).
+struct ShardBlocks {
+    texts: Vec<Option<String>>,
+    lens: Vec<u32>,
+    appended: Vec<Option<u32>>,
+}
+
+impl ShardBlocks {
+    fn new(blocks: Vec<String>) -> Self {
+        Self {
+            lens: blocks.iter().map(|block| block.len() as u32).collect(),
+            appended: vec![None; blocks.len()],
+            texts: blocks.into_iter().map(Some).collect(),
+        }
+    }
+
+    /// Where a record's text goes in `store`: its shard block (appended on first use), or its
+    /// file when the store keeps no more text that is a slice of a file; `None` for text
+    /// outside its block.
+    fn place(&mut self, store: &mut Store, text: ShardText) -> Option<ShardText> {
+        let ShardText::Block {
+            block,
+            start,
+            len,
+            at,
+        } = text
+        else {
+            return Some(text);
+        };
+        let block_len = *self.lens.get(block as usize)?;
+        if u64::from(start) + u64::from(len) > u64::from(block_len) {
+            return None;
+        }
+        if let (Some(at), false) = (at, store.takes_text_with_place()) {
+            return Some(ShardText::InFile { at, len });
+        }
+        let slot = self.appended.get_mut(block as usize)?;
+        let appended = if let Some(appended) = *slot {
+            appended
+        } else {
+            let text = self
+                .texts
+                .get_mut(block as usize)?
+                .take()
+                .unwrap_or_default();
+            *slot.insert(store.append_text_block(text))
+        };
+        Some(ShardText::Block {
+            block: appended,
+            start,
+            len,
+            at,
+        })
+    }
 }
 
 /// Counts the records a shard's reports say were read but that were never placed.
@@ -443,10 +491,11 @@ fn read_record<'a>(reader: &mut Reader<'a>, ids: &[Vec<u32>]) -> Result<ShardRec
         resource_arns.push(Cow::Borrowed(reader.str()?));
     }
     let text = match reader.u8()? {
-        0 => ShardText::Block {
+        kind @ (0 | 2) => ShardText::Block {
             block: reader.u32()?,
             start: reader.u32()?,
             len: reader.u32()?,
+            at: if kind == 2 { Some(reader.u64()?) } else { None },
         },
         1 => ShardText::InFile {
             at: reader.u64()?,
