@@ -7,6 +7,7 @@
 //! [`Dataset::compare`] flattens up to [`MAX_COMPARED`] records into rows of (concrete path,
 //! value per record), marking the rows that differ.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -112,7 +113,7 @@ impl Dataset {
             let time = self.store.time(event_idx);
             comparison.events.push(ComparedEvent {
                 event_idx,
-                event_id: self.store.event_id(event_idx).to_owned(),
+                event_id: self.store.event_id(event_idx).into_owned(),
                 time: (time != UNDATED).then_some(time),
             });
         }
@@ -161,7 +162,7 @@ impl Dataset {
     }
 
     /// The `eventID` of a stored event.
-    pub fn event_id_of(&self, event_idx: u32) -> Option<&str> {
+    pub fn event_id_of(&self, event_idx: u32) -> Option<Cow<'_, str>> {
         ((event_idx as usize) < self.store.len()).then(|| self.store.event_id(event_idx))
     }
 
@@ -357,7 +358,7 @@ mod tests {
         assert_eq!(dataset.find_event("e1"), Some(0));
         assert_eq!(dataset.find_event("nope"), None);
         assert_eq!(dataset.find_event(""), None);
-        assert_eq!(dataset.event_id_of(0), Some("e1"));
+        assert_eq!(dataset.event_id_of(0).as_deref(), Some("e1"));
         assert_eq!(dataset.event_id_of(1), None);
         assert_eq!(
             dataset.time_span(),

@@ -207,8 +207,6 @@ pub struct EventDetail {
     pub duplicates: u32,
     /// Whether another event has the same `eventID` and different content.
     pub conflict: bool,
-    /// `errorMessage`.
-    pub error_message: String,
     /// ARNs in `resources`.
     pub resource_arns: Vec<String>,
     /// A note on the event's time when it is not CloudTrail's own `eventTime`.
@@ -527,6 +525,11 @@ impl Dataset {
         )
     }
 
+    /// The bytes of each part of the events' columns and dictionaries, by name (for measuring).
+    pub fn store_memory_parts(&self) -> Vec<(String, usize)> {
+        self.store.core_memory_parts()
+    }
+
     /// Bytes of records' text kept in memory, and how many events' text was left in their files.
     pub fn text_figures(&self) -> (usize, u32) {
         self.store.text_figures()
@@ -736,7 +739,7 @@ impl Dataset {
             .take(count)
             .map(|&event_idx| EventRow {
                 event_idx,
-                event_id: store.event_id(event_idx).to_owned(),
+                event_id: store.event_id(event_idx).into_owned(),
                 time: Some(store.time(event_idx)).filter(|&time| time != model::time::UNDATED),
                 event_name: store.value(Field::EventName, event_idx).to_owned(),
                 event_source: store.value(Field::EventSource, event_idx).to_owned(),
@@ -769,7 +772,7 @@ impl Dataset {
             .is_some_and(|value| value.get(ingest::csv_export::SOURCE_FIELD).is_some());
         Some(EventDetail {
             event_idx,
-            event_id: store.event_id(event_idx).to_owned(),
+            event_id: store.event_id(event_idx).into_owned(),
             json,
             file_path: self
                 .files
@@ -778,7 +781,6 @@ impl Dataset {
                 .unwrap_or_default(),
             duplicates: store.duplicates(event_idx),
             conflict: store.is_conflict(event_idx),
-            error_message: store.error_message(event_idx).to_owned(),
             resource_arns: store.resource_arns(event_idx).map(str::to_owned).collect(),
             time_note: time_note(raw),
             source_note: from_csv.then(|| ingest::csv_export::SOURCE_NOTE.to_owned()),

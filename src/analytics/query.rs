@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analytics::model::column::Column;
 use crate::analytics::model::field::Field;
 use crate::analytics::model::time::{Millis, UNDATED};
 use crate::analytics::search::Bitset;
@@ -296,8 +297,8 @@ pub fn select(store: &Store, query: &Query, text_matches: Option<&Bitset>) -> Se
     let candidates = by_time.get(from..to.max(from)).unwrap_or_default();
 
     // Resolve values to ids once. An include group whose values were never seen matches nothing.
-    let mut include_groups: Vec<(&[u32], Vec<u32>)> = Vec::new();
-    let mut excludes: Vec<(&[u32], u32)> = Vec::new();
+    let mut include_groups: Vec<(&Column, Vec<u32>)> = Vec::new();
+    let mut excludes: Vec<(&Column, u32)> = Vec::new();
     for field in Field::ALL {
         let column = store.column(field);
         let dictionary = store.dictionary(field);
@@ -331,15 +332,15 @@ pub fn select(store: &Store, query: &Query, text_matches: Option<&Bitset>) -> Se
     let matches = |event_idx: u32| {
         let at = event_idx as usize;
         text_matches.is_none_or(|text| text.contains(event_idx))
-            && (!query.errors_only || error_codes.get(at).is_some_and(|&id| id != 0))
+            && (!query.errors_only || error_codes.get(at).is_some_and(|id| id != 0))
             && (!query.writes_only || store.read_only(event_idx) == Some(false))
-            && aws_service.is_none_or(|id| identity_types.get(at) != Some(&id))
+            && aws_service.is_none_or(|id| identity_types.get(at) != Some(id))
             && include_groups
                 .iter()
-                .all(|(column, ids)| column.get(at).is_some_and(|id| ids.contains(id)))
+                .all(|(column, ids)| column.get(at).is_some_and(|id| ids.contains(&id)))
             && excludes
                 .iter()
-                .all(|(column, id)| column.get(at) != Some(id))
+                .all(|&(column, id)| column.get(at) != Some(id))
     };
     let ids: Vec<u32> =
         if include_groups.is_empty() && excludes.is_empty() && text_matches.is_none() && !toggles {

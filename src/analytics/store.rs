@@ -19,6 +19,8 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 
 use crate::analytics::ingest::normalize::Normalized;
+use crate::analytics::model::column::Column;
+use crate::analytics::model::event_ids::EventIds;
 use crate::analytics::model::field::Field;
 use crate::analytics::model::intern::Dictionary;
 use crate::analytics::model::time::{Millis, UNDATED};
@@ -70,8 +72,6 @@ impl RecordSink for Store {
 pub struct ValueIds<'a> {
     /// One id per [`Field`], in column order.
     pub values: &'a [u32; Field::COUNT],
-    /// The error message's id.
-    pub error_message: u32,
 }
 
 /// Where the text of a record read elsewhere (a worker's shard) is, for [`Store::place_spanned`].
@@ -123,7 +123,6 @@ struct Held {
     read_only: Option<bool>,
     event_id: String,
     values: [u32; Field::COUNT],
-    error_message: u32,
     resource_arns: Vec<String>,
     text: HeldText,
     file_idx: u32,
@@ -141,15 +140,13 @@ enum HeldText {
 #[derive(Debug, Default)]
 pub struct Store {
     time: Vec<Millis>,
-    columns: Vec<Vec<u32>>,
+    columns: Vec<Column>,
     dictionaries: Vec<Dictionary>,
-    error_messages: Dictionary,
-    error_message: Vec<u32>,
     read_only: Vec<Option<bool>>,
-    file: Vec<u32>,
-    duplicates: Vec<u32>,
+    file: Column,
+    duplicates: Column,
     conflict: Vec<bool>,
-    event_ids: Dictionary,
+    event_ids: EventIds,
     event_id: Vec<u32>,
     /// For each `eventID` dictionary id, the first event that carried it.
     first_with_id: Vec<u32>,
@@ -172,7 +169,7 @@ impl Store {
     /// An empty store.
     pub fn new() -> Self {
         Self {
-            columns: vec![Vec::new(); Field::COUNT],
+            columns: vec![Column::default(); Field::COUNT],
             dictionaries: vec![Dictionary::default(); Field::COUNT],
             // Dictionary id 0 is the empty `eventID`, which is never de-duplicated.
             first_with_id: vec![0],
@@ -217,13 +214,12 @@ impl Store {
         })
     }
 
-    /// The id of `value` among the values of field `table` (in [`Field`] column order), or
-    /// among error messages for table `Field::COUNT`; added if new.
+    /// The id of `value` among the values of field `table` (in [`Field`] column order); added
+    /// if new (0, the empty value, for a table that is no field's).
     pub fn intern_value(&mut self, table: usize, value: &str) -> u32 {
-        match self.dictionaries.get_mut(table) {
-            Some(dictionary) => dictionary.intern(value),
-            None => self.error_messages.intern(value),
-        }
+        self.dictionaries
+            .get_mut(table)
+            .map_or(0, |dictionary| dictionary.intern(value))
     }
 
     /// Appends a block of record text read elsewhere; returns its index for
@@ -268,9 +264,9 @@ impl Store {
                     Err(Missing::Changed) => (None, self.last_with_id(id_idx)),
                 };
                 if let Some(event_idx) = same {
-                    if let Some(count) = self.duplicates.get_mut(event_idx as usize) {
-                        *count += 1;
-                    }
+                    let at = event_idx as usize;
+                    let count = self.duplicates.get(at).unwrap_or_default();
+                    self.duplicates.set(at, count.saturating_add(1));
                     return Placement::Duplicate;
                 }
                 conflict = true;
@@ -353,8 +349,8 @@ impl Store {
             raw,
             file_idx,
         } = *offer;
-        let (values, error_message) = if let Some(ids) = ids {
-            (*ids.values, ids.error_message)
+        let values = if let Some(ids) = ids {
+            *ids.values
         } else {
             let mut values = [0; Field::COUNT];
             for (slot, (value, dictionary)) in values
@@ -363,14 +359,13 @@ impl Store {
             {
                 *slot = dictionary.intern(value);
             }
-            (values, self.error_messages.intern(&record.error_message))
+            values
         };
         self.held.push(Held {
             time: record.time,
             read_only: record.read_only,
             event_id: record.event_id.to_string(),
             values,
-            error_message,
             resource_arns: record
                 .resource_arns
                 .iter()
@@ -435,7 +430,6 @@ impl Store {
                 time_source: crate::analytics::ingest::normalize::TimeSource::EventTime,
                 event_id: Cow::Borrowed(held.event_id.as_str()),
                 values: Default::default(),
-                error_message: Cow::Borrowed(""),
                 read_only: held.read_only,
                 resource_arns: held
                     .resource_arns
@@ -445,7 +439,6 @@ impl Store {
             };
             let ids = ValueIds {
                 values: &held.values,
-                error_message: held.error_message,
             };
             let raw = match &held.text {
                 HeldText::Own(text, at) => RawRef::Text(text, *at),
@@ -498,14 +491,11 @@ impl Store {
             for (column, &id) in self.columns.iter_mut().zip(ids.values) {
                 column.push(id);
             }
-            self.error_message.push(ids.error_message);
         } else {
             for (field_idx, value) in record.values.iter().enumerate() {
                 let id = self.dictionaries[field_idx].intern(value);
                 self.columns[field_idx].push(id);
             }
-            self.error_message
-                .push(self.error_messages.intern(&record.error_message));
         }
         self.read_only.push(record.read_only);
         self.file.push(file_idx);
@@ -604,23 +594,19 @@ impl Store {
         };
         // Every event brings a new eventID (duplicates aside); distinct resource ARNs grow
         // more slowly than events, so their table is left to grow as it fills.
-        self.event_ids
-            .try_reserve(events, scaled(self.event_ids.text_bytes()));
+        self.event_ids.try_reserve(events);
         let _ = self.first_with_id.try_reserve(events);
         let _ = self
             .resource_ids
             .try_reserve(scaled(self.resource_ids.len()));
-        for column in [
-            &mut self.error_message,
-            &mut self.file,
-            &mut self.duplicates,
-            &mut self.event_id,
-            &mut self.resource_end,
-        ]
-        .into_iter()
-        .chain(&mut self.columns)
-        {
+        for column in [&mut self.event_id, &mut self.resource_end] {
             let _ = column.try_reserve(events);
+        }
+        for column in [&mut self.file, &mut self.duplicates]
+            .into_iter()
+            .chain(&mut self.columns)
+        {
+            column.try_reserve(events);
         }
         let _ = self.time.try_reserve(events);
         let _ = self.read_only.try_reserve(events);
@@ -649,12 +635,11 @@ impl Store {
     pub fn value_id(&self, field: Field, event_idx: u32) -> u32 {
         self.columns[field.index()]
             .get(event_idx as usize)
-            .copied()
             .unwrap_or_default()
     }
 
     /// The whole column of a field.
-    pub fn column(&self, field: Field) -> &[u32] {
+    pub fn column(&self, field: Field) -> &Column {
         &self.columns[field.index()]
     }
 
@@ -668,16 +653,6 @@ impl Store {
         self.dictionary(field).text(self.value_id(field, event_idx))
     }
 
-    /// `errorMessage` of an event.
-    pub fn error_message(&self, event_idx: u32) -> &str {
-        self.error_messages.text(
-            self.error_message
-                .get(event_idx as usize)
-                .copied()
-                .unwrap_or_default(),
-        )
-    }
-
     /// `readOnly` of an event, when stated.
     pub fn read_only(&self, event_idx: u32) -> Option<bool> {
         self.read_only.get(event_idx as usize).copied().flatten()
@@ -685,18 +660,22 @@ impl Store {
 
     /// The index of the file an event was first read from.
     pub fn file_idx(&self, event_idx: u32) -> u32 {
-        self.file
-            .get(event_idx as usize)
-            .copied()
-            .unwrap_or_default()
+        self.file.get(event_idx as usize).unwrap_or_default()
+    }
+
+    /// Every event's file index, as a column.
+    pub fn file_column(&self) -> &Column {
+        &self.file
+    }
+
+    /// How many identical copies of each event were dropped, as a column.
+    pub fn duplicates_column(&self) -> &Column {
+        &self.duplicates
     }
 
     /// How many identical copies of an event were dropped.
     pub fn duplicates(&self, event_idx: u32) -> u32 {
-        self.duplicates
-            .get(event_idx as usize)
-            .copied()
-            .unwrap_or_default()
+        self.duplicates.get(event_idx as usize).unwrap_or_default()
     }
 
     /// Decides which event of each `eventID` with several contents is the one not flagged: the
@@ -738,7 +717,7 @@ impl Store {
     }
 
     /// `eventID` of an event (`""` when it had none).
-    pub fn event_id(&self, event_idx: u32) -> &str {
+    pub fn event_id(&self, event_idx: u32) -> Cow<'_, str> {
         self.event_ids.text(
             self.event_id
                 .get(event_idx as usize)
@@ -825,20 +804,20 @@ impl Store {
         fn vec<T>(items: &Vec<T>) -> usize {
             items.capacity() * std::mem::size_of::<T>()
         }
-        let columns: usize = self.columns.iter().map(vec).sum();
+        let columns: usize = self.columns.iter().map(Column::memory_bytes).sum();
         let dictionaries: usize = self
             .dictionaries
             .iter()
-            .chain([&self.error_messages, &self.event_ids, &self.resource_arns])
+            .chain([&self.resource_arns])
             .map(Dictionary::memory_bytes)
-            .sum();
+            .sum::<usize>()
+            + self.event_ids.memory_bytes();
         columns
             + dictionaries
             + vec(&self.time)
-            + vec(&self.error_message)
             + vec(&self.read_only)
-            + vec(&self.file)
-            + vec(&self.duplicates)
+            + self.file.memory_bytes()
+            + self.duplicates.memory_bytes()
             + vec(&self.conflict)
             + vec(&self.event_id)
             + vec(&self.first_with_id)
@@ -853,6 +832,49 @@ impl Store {
         self.raw
             .in_file(event_idx)
             .is_none_or(|range| self.raw.is_lent(self.file_idx(event_idx), &range))
+    }
+
+    /// Bytes of each part of [`Store::core_memory_bytes`], by name (for measuring).
+    pub fn core_memory_parts(&self) -> Vec<(String, usize)> {
+        fn vec<T>(items: &Vec<T>) -> usize {
+            items.capacity() * std::mem::size_of::<T>()
+        }
+        let mut parts: Vec<(String, usize)> = Field::ALL
+            .iter()
+            .map(|field| {
+                (
+                    format!("column {}", field.key()),
+                    self.columns[field.index()].memory_bytes(),
+                )
+            })
+            .collect();
+        parts.extend(Field::ALL.iter().map(|field| {
+            (
+                format!("dictionary {}", field.key()),
+                self.dictionaries[field.index()].memory_bytes(),
+            )
+        }));
+        parts.extend([
+            (
+                "dictionary eventID".to_owned(),
+                self.event_ids.memory_bytes(),
+            ),
+            (
+                "dictionary resources".to_owned(),
+                self.resource_arns.memory_bytes(),
+            ),
+            ("time".to_owned(), vec(&self.time)),
+            ("readOnly".to_owned(), vec(&self.read_only)),
+            ("file".to_owned(), self.file.memory_bytes()),
+            ("duplicates".to_owned(), self.duplicates.memory_bytes()),
+            ("conflict".to_owned(), vec(&self.conflict)),
+            ("eventID ids".to_owned(), vec(&self.event_id)),
+            ("first with eventID".to_owned(), vec(&self.first_with_id)),
+            ("resource ids".to_owned(), vec(&self.resource_ids)),
+            ("resource ends".to_owned(), vec(&self.resource_end)),
+            ("by time".to_owned(), vec(&self.by_time)),
+        ]);
+        parts
     }
 
     /// Bytes of text kept, and how many events' text was left in their files.

@@ -5,6 +5,8 @@
 //! It also keeps the `File` each file report was read from, for the records' text the dataset
 //! leaves in its files past its budget: [`Engine::lend_texts`] reads what a view needs again.
 
+use std::borrow::Cow;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -420,7 +422,7 @@ impl Engine {
     /// The `eventID` of an event.
     pub fn event_id_of(&self, event_idx: u32) -> Option<String> {
         self.dataset
-            .with_value(|dataset| dataset.event_id_of(event_idx).map(str::to_owned))
+            .with_value(|dataset| dataset.event_id_of(event_idx).map(Cow::into_owned))
     }
 
     /// The event carrying an `eventID`.

@@ -97,7 +97,7 @@ pub struct ErrorTally {
 
 impl ErrorTally {
     /// Counts `events` in.
-    pub fn add(&mut self, store: &Store, events: impl Iterator<Item = u32>) {
+    pub fn add(&mut self, store: &Store, events: impl Iterator<Item = u32> + Clone) {
         let names = store.column(Field::EventName);
         let callers = store.column(Field::Caller);
         let codes = store.column(Field::ErrorCode);
@@ -115,19 +115,18 @@ impl ErrorTally {
             .resize(self.errors_by_caller.len().max(n_callers), (0, 0));
         self.count_by_code
             .resize(self.count_by_code.len().max(code_dictionary.len()), 0);
-        for event_idx in events {
+        names.count_into(&mut self.calls_by_name, events.clone());
+        callers.count_into(&mut self.calls_by_caller, events.clone());
+        // Only the failed calls (a few in a hundred) read their name and caller again.
+        codes.for_each(events, |event_idx, code| {
             let at = event_idx as usize;
-            let (Some(&name), Some(&caller), Some(&code)) =
-                (names.get(at), callers.get(at), codes.get(at))
-            else {
-                continue;
+            let (Some(name), Some(caller)) = (names.get(at), callers.get(at)) else {
+                return;
             };
-            // Every id is below its dictionary's length, which the tables were sized to above.
-            self.calls_by_name[name as usize] += 1;
-            self.calls_by_caller[caller as usize] += 1;
             if code == 0 {
-                continue;
+                return;
             }
+            // Every id is below its dictionary's length, which the tables were sized to above.
             let denied = self.denied_code[code as usize];
             self.n_errors += 1;
             self.n_denied += u64::from(denied);
@@ -136,7 +135,7 @@ impl ErrorTally {
             caller_errors.0 += 1;
             caller_errors.1 += u64::from(denied);
             *self.pairs.entry((name, code)).or_default() += 1;
-        }
+        });
     }
 
     /// The insights, keeping `limit` items per list.

@@ -131,22 +131,18 @@ pub fn timeline(
     };
     let mut timeline = empty(domain);
     let (first_start, bucket_ms) = (timeline.first_start(), timeline.bucket_ms);
-    let errors = store.column(Field::ErrorCode);
-    for &event_idx in ids {
-        let offset = (store.time(event_idx) - first_start).div_euclid(bucket_ms);
-        if let Some(bucket) = usize::try_from(offset)
-            .ok()
-            .and_then(|offset| timeline.buckets.get_mut(offset))
-        {
-            bucket.count += 1;
-            if errors
-                .get(event_idx as usize)
-                .is_some_and(|&code| code != 0)
+    store
+        .column(Field::ErrorCode)
+        .for_each(ids.iter().copied(), |event_idx, code| {
+            let offset = (store.time(event_idx) - first_start).div_euclid(bucket_ms);
+            if let Some(bucket) = usize::try_from(offset)
+                .ok()
+                .and_then(|offset| timeline.buckets.get_mut(offset))
             {
-                bucket.errors += 1;
+                bucket.count += 1;
+                bucket.errors += u64::from(code != 0);
             }
-        }
-    }
+        });
     timeline
 }
 
@@ -166,23 +162,21 @@ pub struct MinuteCounts {
 impl MinuteCounts {
     /// Counts `events` in (undated ones only by number).
     pub fn add(&mut self, store: &Store, events: impl Iterator<Item = u32>) {
-        let errors = store.column(Field::ErrorCode);
-        for event_idx in events {
-            let time = store.time(event_idx);
-            if time == UNDATED {
-                self.n_undated += 1;
-                continue;
-            }
-            self.span = Some(self.span.map_or((time, time), |(first, last)| {
-                (first.min(time), last.max(time))
-            }));
-            let failed = errors
-                .get(event_idx as usize)
-                .is_some_and(|&code| code != 0);
-            let minute = self.minutes.entry(time.div_euclid(MINUTE_MS)).or_default();
-            minute.0 += 1;
-            minute.1 += u64::from(failed);
-        }
+        store
+            .column(Field::ErrorCode)
+            .for_each(events, |event_idx, code| {
+                let time = store.time(event_idx);
+                if time == UNDATED {
+                    self.n_undated += 1;
+                    return;
+                }
+                self.span = Some(self.span.map_or((time, time), |(first, last)| {
+                    (first.min(time), last.max(time))
+                }));
+                let minute = self.minutes.entry(time.div_euclid(MINUTE_MS)).or_default();
+                minute.0 += 1;
+                minute.1 += u64::from(code != 0);
+            });
     }
 
     /// Earliest and latest dated time counted.

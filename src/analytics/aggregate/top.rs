@@ -40,15 +40,8 @@ pub fn count_into(
     events: impl Iterator<Item = u32>,
     field: Field,
 ) {
-    let column = store.column(field);
     counts.resize(counts.len().max(store.dictionary(field).len()), 0);
-    for event_idx in events {
-        if let Some(&id) = column.get(event_idx as usize) {
-            if let Some(count) = counts.get_mut(id as usize) {
-                *count += 1;
-            }
-        }
-    }
+    store.column(field).count_into(counts, events);
 }
 
 /// The top list of `field` from its values' counts ([`count`]) over `total` selected events:

@@ -47,38 +47,42 @@ pub struct TotalsTally {
 }
 
 impl TotalsTally {
-    /// Counts `events` in.
-    pub fn add(&mut self, store: &Store, events: impl Iterator<Item = u32>) {
-        let callers = store.column(Field::Caller);
-        let errors = store.column(Field::ErrorCode);
+    /// Counts `events` in, a column at a time.
+    pub fn add(&mut self, store: &Store, events: impl Iterator<Item = u32> + Clone) {
         let n_callers = store.dictionary(Field::Caller).len();
         if self.seen_caller.len() < n_callers {
             self.seen_caller.resize(n_callers, false);
         }
-        for event_idx in events {
-            let at = event_idx as usize;
-            self.n_events += 1;
-            let file_idx = store.file_idx(event_idx) as usize;
-            if self.seen_file.len() <= file_idx {
-                self.seen_file.resize(file_idx + 1, false);
+        let (seen_file, n_files) = (&mut self.seen_file, &mut self.n_files);
+        store.file_column().for_each(events.clone(), |_, file_idx| {
+            let file_idx = file_idx as usize;
+            if seen_file.len() <= file_idx {
+                seen_file.resize(file_idx + 1, false);
             }
-            if !self.seen_file[file_idx] {
-                self.seen_file[file_idx] = true;
-                self.n_files += 1;
+            if !seen_file[file_idx] {
+                seen_file[file_idx] = true;
+                *n_files += 1;
             }
-            // Every caller id is below the dictionary's length, which `seen_caller` was sized to.
-            if let Some(&caller) = callers.get(at) {
-                if caller != 0 && !self.seen_caller[caller as usize] {
-                    self.seen_caller[caller as usize] = true;
-                    self.n_principals += 1;
+        });
+        let (seen_caller, n_principals) = (&mut self.seen_caller, &mut self.n_principals);
+        store
+            .column(Field::Caller)
+            .for_each(events.clone(), |_, caller| {
+                // Every caller id is below the dictionary's length, which `seen_caller` was
+                // sized to.
+                if caller != 0 && !seen_caller[caller as usize] {
+                    seen_caller[caller as usize] = true;
+                    *n_principals += 1;
                 }
-            }
-            if errors.get(at).is_some_and(|&code| code != 0) {
-                self.n_errors += 1;
-            }
-            self.n_duplicates += u64::from(store.duplicates(event_idx));
-            self.n_conflicts += u64::from(store.is_conflict(event_idx));
-        }
+            });
+        let n_errors = &mut self.n_errors;
+        store
+            .column(Field::ErrorCode)
+            .for_each(events.clone(), |_, code| *n_errors += u64::from(code != 0));
+        let (n_duplicates, n_conflicts) = duplicates_and_conflicts(store, events.clone());
+        self.n_duplicates += n_duplicates;
+        self.n_conflicts += n_conflicts;
+        self.n_events += events.count() as u64;
     }
 
     /// The totals, with the earliest and latest dated time among the events counted and how
@@ -103,13 +107,18 @@ impl TotalsTally {
 }
 
 /// Identical copies dropped and conflicts flagged among `events`, as they stand now.
-pub fn duplicates_and_conflicts(store: &Store, events: impl Iterator<Item = u32>) -> (u64, u64) {
-    events.fold((0, 0), |(duplicates, conflicts), event_idx| {
-        (
-            duplicates + u64::from(store.duplicates(event_idx)),
-            conflicts + u64::from(store.is_conflict(event_idx)),
-        )
-    })
+pub fn duplicates_and_conflicts(
+    store: &Store,
+    events: impl Iterator<Item = u32> + Clone,
+) -> (u64, u64) {
+    let mut duplicates = 0;
+    store
+        .duplicates_column()
+        .for_each(events.clone(), |_, count| duplicates += u64::from(count));
+    let conflicts = events
+        .filter(|&event_idx| store.is_conflict(event_idx))
+        .count();
+    (duplicates, conflicts as u64)
 }
 
 /// Computes the totals of `selection`.

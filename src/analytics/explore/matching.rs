@@ -240,7 +240,7 @@ impl Dataset {
             .execute(compiled.expr.as_ref().unwrap_or(&Expr::MatchAll), n_events);
         let with_caller = |caller_id: Option<u32>, mut selected: Bitset| {
             if let Some(caller_id) = caller_id {
-                for (event_idx, &caller) in callers.iter().enumerate().take(n_events as usize) {
+                for (event_idx, caller) in callers.iter().enumerate().take(n_events as usize) {
                     if caller == caller_id {
                         selected.insert(event_idx as u32);
                     }
@@ -262,7 +262,7 @@ impl Dataset {
         }
         // Events not yet indexed: read their records.
         for event_idx in self.n_searchable..n_events {
-            let caller = callers.get(event_idx as usize).copied().unwrap_or_default();
+            let caller = callers.get(event_idx as usize).unwrap_or_default();
             if self
                 .record_value(event_idx)
                 .is_some_and(|record| compiled.matches_record(&record, caller))

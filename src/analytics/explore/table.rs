@@ -241,7 +241,7 @@ impl Dataset {
     fn field_ranks(&self, field: Field, ids: &[u32]) -> Vec<u32> {
         let column = self.store.column(field);
         let dictionary = self.store.dictionary(field);
-        let value_id = |event_idx: u32| column.get(event_idx as usize).copied().unwrap_or(0);
+        let value_id = |event_idx: u32| column.get(event_idx as usize).unwrap_or(0);
         let mut present = vec![false; dictionary.len()];
         for &event_idx in ids {
             if let Some(seen) = present.get_mut(value_id(event_idx) as usize) {
@@ -376,7 +376,7 @@ impl Dataset {
                     .collect();
                 TableRow {
                     event_idx,
-                    event_id: store.event_id(event_idx).to_owned(),
+                    event_id: store.event_id(event_idx).into_owned(),
                     time: Some(store.time(event_idx)).filter(|&time| time != UNDATED),
                     is_error: store.value_id(Field::ErrorCode, event_idx) != 0,
                     cells,

@@ -22,8 +22,6 @@ pub struct Normalized<'a> {
     pub event_id: Cow<'a, str>,
     /// One value per [`Field`], in column order; `""` when absent.
     pub values: [Cow<'a, str>; Field::COUNT],
-    /// `errorMessage`.
-    pub error_message: Cow<'a, str>,
     /// `readOnly`, when stated.
     pub read_only: Option<bool>,
     /// The ARNs in `resources`.
@@ -115,7 +113,6 @@ pub fn normalize_record(record: RawRecord<'_>) -> Normalized<'_> {
         time_source,
         event_id: take(record.event_id),
         values,
-        error_message: take(record.error_message),
         read_only,
         resource_arns,
     }

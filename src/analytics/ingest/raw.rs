@@ -33,8 +33,6 @@ pub struct RawRecord<'a> {
     #[serde(borrow)]
     pub error_code: Text<'a>,
     #[serde(borrow)]
-    pub error_message: Text<'a>,
-    #[serde(borrow)]
     pub read_only: Text<'a>,
     #[serde(borrow)]
     pub event_type: Text<'a>,

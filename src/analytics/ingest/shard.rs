@@ -12,8 +12,8 @@
 //! (past its budget), a record whose text is a slice of its file travels without it: only where
 //! it is in the file's decoded text, and its length. Every record carries its text's hash.
 //!
-//! A record's field values and error message travel as ids into the shard's own tables, one per
-//! field (and one for error messages), each holding the distinct values in order of first use.
+//! A record's field values travel as ids into the shard's own tables, one per
+//! field, each holding the distinct values in order of first use.
 //! The page interns each table's values once and maps the records' ids, rather than hashing
 //! every value of every record again.
 //!
@@ -39,8 +39,8 @@ use crate::analytics::store::{Placement, RecordSink, ShardText, Store, ValueIds}
 
 const MAGIC: &[u8; 4] = b"TVS4";
 
-/// Value tables in a shard: one per [`Field`], then error messages.
-const N_TABLES: usize = Field::COUNT + 1;
+/// Value tables in a shard: one per [`Field`].
+const N_TABLES: usize = Field::COUNT;
 
 /// A shard's distinct values of one field, in order of first use.
 #[derive(Debug, Default)]
@@ -74,7 +74,7 @@ pub struct ShardWriter {
     n_blocks: u32,
     /// Whether text that is a slice of its file is sent anyway (the page still keeps text).
     keep_text: bool,
-    /// The records' values, by field, then error messages.
+    /// The records' values, by field.
     tables: [ValueTable; N_TABLES],
 }
 
@@ -126,8 +126,7 @@ impl RecordSink for ShardWriter {
             Some(true) => 2,
         });
         put_str(out, &record.event_id);
-        let values = record.values.iter().chain([&record.error_message]);
-        for (table, value) in self.tables.iter_mut().zip(values) {
+        for (table, value) in self.tables.iter_mut().zip(&record.values) {
             put_varint(out, table.id(value));
         }
         put_u32(out, record.resource_arns.len() as u32);
@@ -291,7 +290,6 @@ pub fn absorb(
             &record.normalized,
             ValueIds {
                 values: &record.values,
-                error_message: record.error_message,
             },
             text,
             record.hash,
@@ -421,8 +419,6 @@ struct ShardRecord<'a> {
     normalized: Normalized<'a>,
     /// The store's ids of its values, one per [`Field`].
     values: [u32; Field::COUNT],
-    /// The store's id of its error message.
-    error_message: u32,
     /// Where its text is: the shard's block, or its file.
     text: ShardText,
     /// Its text's hash.
@@ -477,14 +473,13 @@ fn read_record<'a>(reader: &mut Reader<'a>, ids: &[Vec<u32>]) -> Result<ShardRec
         other => return Err(format!("unknown readOnly code {other} in a shard")),
     };
     let event_id = Cow::Borrowed(reader.str()?);
-    let mut resolved = [0u32; N_TABLES];
-    for (slot, table) in resolved.iter_mut().zip(ids) {
+    let mut values = [0u32; N_TABLES];
+    for (slot, table) in values.iter_mut().zip(ids) {
         let local = reader.varint()?;
         *slot = *table
             .get(local as usize)
             .ok_or_else(|| format!("value {local} outside its table of {}", table.len()))?;
     }
-    let [values @ .., error_message] = resolved;
     let n_arns = reader.u32()? as usize;
     let mut resource_arns = Vec::with_capacity(n_arns.min(1 << 10));
     for _ in 0..n_arns {
@@ -511,12 +506,10 @@ fn read_record<'a>(reader: &mut Reader<'a>, ids: &[Vec<u32>]) -> Result<ShardRec
             time_source: TimeSource::EventTime,
             event_id,
             values: Default::default(),
-            error_message: Cow::Borrowed(""),
             read_only,
             resource_arns,
         },
         values,
-        error_message,
         text,
         hash,
     })
@@ -544,7 +537,6 @@ mod tests {
             time_source: TimeSource::EventTime,
             event_id: Cow::Borrowed(event_id),
             values,
-            error_message: Cow::Borrowed(""),
             read_only: None,
             resource_arns: Vec::new(),
         }
