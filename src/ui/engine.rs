@@ -280,6 +280,12 @@ impl Engine {
             .with_value(|dataset| dataset.index_reads(max_events))
     }
 
+    /// Lets the field index grow ahead of need by at most `bytes` more than it holds now.
+    pub fn limit_index_room(&self, bytes: usize) {
+        self.dataset
+            .update_value(|dataset| dataset.limit_index_room(bytes));
+    }
+
     /// How many events not yet indexed have their text in a file not lent now.
     pub fn n_unsearchable(&self) -> u32 {
         self.dataset.with_value(Dataset::n_unsearchable)

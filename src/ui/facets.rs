@@ -56,7 +56,8 @@ pub fn Facets() -> impl IntoView {
     view! {
         <section class="tv-card tv-facets" data-testid="facets"
             data-indexed=move || state.index_progress.get().0 data-total=move || state.index_progress.get().1
-            data-indexed-by=move || state.indexed_by.get()>
+            data-indexed-by=move || state.indexed_by.get()
+            data-stopped=move || (state.index_stopped.get() || state.index_problem.with(Option::is_some)).to_string()>
             <header class="tv-card__header">
                 <h2>"Fields"</h2>
                 <span class="tv-card__meta">{meta}</span>

@@ -42,15 +42,18 @@ pub fn keep_indexed(state: AppState, queue: LoadQueue) {
             return;
         }
         running.set_value(true);
+        // Room made ahead for events the budget cannot hold would only stop indexing sooner.
+        let room = crate::ui::heap::index_budget_bytes() - crate::ui::heap::in_use_bytes();
+        state.engine.limit_index_room(room.max(0.0) as usize);
         spawn_local(async move {
             let lanes = queue.pool().lanes();
             if lanes.is_empty() || !index_in_workers(state, &lanes).await {
                 index_on_page(state).await;
             }
-            if state
+            let complete = state
                 .index_progress
-                .with_untracked(|&(indexed, total)| indexed >= total)
-            {
+                .with_untracked(|&(indexed, total)| indexed >= total);
+            if complete || state.index_stopped.get_untracked() {
                 // The text read again to index it is not wanted any more.
                 state.engine.release_loans();
                 let page = crate::ui::pool::wasm_memory_bytes();

@@ -179,7 +179,7 @@ function installProbes() {
 
     /** Notes the load's start and, as the DOM changes, the first partial and full dashboards and the index. */
     watchLoad() {
-      const marks = { start: performance.now(), firstPartial: null, full: null, indexReady: null };
+      const marks = { start: performance.now(), firstPartial: null, full: null, indexReady: null, indexStopped: null, indexedEvents: null };
       window.__bench.marks = marks;
       const check = () => {
         const now = performance.now();
@@ -189,7 +189,12 @@ function installProbes() {
             && shown !== null && shown === number('load-summary', 'data-events')) marks.full = now;
         const total = number('facets', 'data-total');
         if (marks.full !== null && total > 0 && number('facets', 'data-indexed') === total) marks.indexReady = now;
-        return marks.indexReady !== null;
+        // The index stopped at the page's memory budget: it will not complete.
+        if (marks.full !== null && marks.indexStopped === null && attribute('facets', 'data-stopped') === 'true') {
+          marks.indexStopped = now;
+          marks.indexedEvents = number('facets', 'data-indexed');
+        }
+        return marks.indexReady !== null || marks.indexStopped !== null;
       };
       observe(check);
     },
@@ -218,6 +223,7 @@ function installProbes() {
         firstFileAt: number('load-summary', 'data-first-file-at'),
         absorbMs: number('load-summary', 'data-absorb-ms'),
         textKept: number('load-summary', 'data-text-kept'),
+        heapAtLoad: number('load-summary', 'data-heap'),
         textInFiles: number('load-summary', 'data-text-in-files'),
       };
     },
@@ -308,7 +314,8 @@ async function benchRun(session, corpus, workers) {
     await waitFor('full');
     const loaded = await page.evaluate(() => window.__bench.readLoad());
     const mismatches = checkTotals(loaded, summary);
-    await waitFor('indexReady').catch((error) => {
+    await page.waitForFunction(() => window.__bench.marks.indexReady !== null || window.__bench.marks.indexStopped !== null,
+      null, { polling: 250, timeout: loadTimeout(summary.events) }).catch((error) => {
       throw new Error(`the index did not complete within ${loadTimeout(summary.events) / 1000} s: ${error.message}`);
     });
     const { marks, longTasks, memory } = await page.evaluate(() => {
@@ -316,12 +323,16 @@ async function benchRun(session, corpus, workers) {
       return { marks, longTasks, memory: window.__bench.memory() };
     });
     const load = loadFigures(marks, longTasks, loaded, summary, memory);
-    progress(`  loaded in ${round(load.full_ms)} ms (first partial ${round(load.first_partial_ms)} ms), indexed at ${round(load.index_ready_ms)} ms`);
+    progress(marks.indexStopped === null
+      ? `  loaded in ${round(load.full_ms)} ms (first partial ${round(load.first_partial_ms)} ms), indexed at ${round(load.index_ready_ms)} ms`
+      : `  loaded in ${round(load.full_ms)} ms (first partial ${round(load.first_partial_ms)} ms); the index stopped at the memory budget with ${marks.indexedEvents} events, at ${round(marks.indexStopped - marks.start)} ms`);
     for (const mismatch of mismatches) progress(`  MISMATCH: ${mismatch}`);
     const operations = {};
     // With the wrong events loaded, the operations' expected counts cannot hold.
     if (mismatches.length === 0) {
       for (const operation of OPERATIONS) {
+        // Queries need the whole index; without it they leave events out, and say so.
+        if (marks.indexStopped !== null && operation.apply.kind === 'query') continue;
         progress(`  ${operation.name}`);
         operations[operation.name] = await timeOperation(page, operation, summary, loaded.shownEvents);
       }
@@ -343,7 +354,7 @@ function checkTotals(loaded, summary) {
 function loadFigures(marks, longTasks, loaded, summary, { memoryBytes, heapBytes }) {
   const fullMs = marks.full - marks.start;
   const ingest = tasksBetween(longTasks, marks.start, marks.full);
-  const indexing = tasksBetween(longTasks, marks.full, marks.indexReady);
+  const indexing = tasksBetween(longTasks, marks.full, marks.indexReady ?? marks.indexStopped);
   return {
     first_partial_ms: marks.firstPartial - marks.start,
     // From the first file read (the page's own mark) to stat-events first showing a count.
@@ -365,7 +376,11 @@ function loadFigures(marks, longTasks, loaded, summary, { memoryBytes, heapBytes
     long_tasks_ingest: ingest.length,
     longest_task_index_ms: Math.max(0, ...indexing.map((task) => task.duration)),
     long_tasks_index: indexing.length,
-    index_ready_ms: marks.indexReady - marks.start,
+    index_ready_ms: marks.indexReady === null ? null : marks.indexReady - marks.start,
+    // Set when the index stopped at the memory budget instead: how many events it holds.
+    index_stopped_events: marks.indexedEvents,
+    // The page's heap when the load ended (before the index).
+    heap_at_load_bytes_per_event: loaded.heapAtLoad === null ? null : loaded.heapAtLoad / loaded.shownEvents,
     memory_bytes: memoryBytes,
     memory_bytes_per_event: memoryBytes === null ? null : memoryBytes / loaded.shownEvents,
     // The page's heap in use (the allocator's count, which falls when memory is freed, unlike

@@ -94,6 +94,14 @@ impl Dataset {
         Ok(self.n_searchable >= n_events)
     }
 
+    /// Lets the search index grow ahead of need by at most `bytes` more than it holds now (by
+    /// default without limit): the page gives what its memory budget leaves, so that room made
+    /// for events that will not fit does not stop indexing early.
+    pub fn limit_index_room(&mut self, bytes: usize) {
+        let held = self.search.memory_bytes();
+        self.search.set_memory_cap(held.saturating_add(bytes));
+    }
+
     /// How many stored events are in the search index, and how many are stored.
     pub fn index_progress(&self) -> (u32, u32) {
         (self.n_searchable, self.store.len() as u32)

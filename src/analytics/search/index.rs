@@ -136,6 +136,8 @@ pub struct TermIndex {
     growth_mark: Option<(u32, Growth)>,
     /// The tables [`TermIndex::reserve_ahead`] is still to grow, last first.
     growth_plan: Vec<GrowthStep>,
+    /// The most bytes [`TermIndex::reserve_ahead`] makes room up to.
+    memory_cap: usize,
 }
 
 /// What grows as events are added: terms, posting lists, distinct texts, bytes of text.
@@ -173,6 +175,7 @@ impl Default for TermIndex {
             walk_nodes: Vec::new(),
             growth_mark: None,
             growth_plan: Vec::new(),
+            memory_cap: usize::MAX,
         }
     }
 }
@@ -251,6 +254,11 @@ impl TermIndex {
             return;
         }
         self.growth_mark = Some((added, now));
+        // No more room than the memory cap leaves, at the bytes per event held so far: room
+        // made for events that will not fit would only stop indexing sooner.
+        let per_event = (self.memory_bytes() / added.max(1) as usize).max(1);
+        let fit = self.memory_cap.saturating_sub(self.memory_bytes()) / per_event;
+        let events_ahead = events_ahead.min(u32::try_from(fit).unwrap_or(u32::MAX));
         let ahead = |field: usize| {
             let grown = now.0[field].saturating_sub(mark.0[field]) as f64;
             (grown / f64::from(sampled) * f64::from(events_ahead) * 1.1) as usize
@@ -266,6 +274,13 @@ impl TermIndex {
         if let Some(step) = self.growth_plan.pop() {
             self.grow(step);
         }
+    }
+
+    /// Caps the room [`TermIndex::reserve_ahead`] makes: the index's tables are not grown
+    /// ahead past `bytes` in all (they still grow as they fill).
+    pub fn set_memory_cap(&mut self, bytes: usize) {
+        self.memory_cap = bytes;
+        self.growth_plan.clear();
     }
 
     /// Makes the room of `step` if memory allows; if not, the table grows as it fills, as it
@@ -922,6 +937,24 @@ mod tests {
         assert_eq!(capacities(&index), made, "grown again after room was made");
         // Not much more than needed: a term per event is unique (`requestID`, `n`).
         assert!(index.terms.0.capacity() < index.terms.len() * 3 / 2);
+
+        // Capped at 256 KB, room is made for no more than fits: the tables grow as they fill.
+        let mut capped = TermIndex::new();
+        capped.set_memory_cap(256 << 10);
+        for i in 0..total {
+            if i % 500 == 0 {
+                capped.reserve_ahead(total - i);
+            }
+            assert!(capped.add_record_text(i, &record(i)));
+            if i == 6_000 {
+                assert!(
+                    capped.terms.0.capacity() < 4 * capped.terms.len(),
+                    "{} terms, room for {}",
+                    capped.terms.len(),
+                    capped.terms.0.capacity()
+                );
+            }
+        }
     }
 
     #[test]
